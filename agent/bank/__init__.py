@@ -1,0 +1,1 @@
+"""The question bank: rubric and track models, loading, validation, derived rubrics."""

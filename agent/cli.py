@@ -1,0 +1,101 @@
+"""Command line: parses flags, calls one use case, prints its result or one clear error.
+
+Each subcommand lives in `agent/commands/<name>.py` with `add_arguments(parser)` and
+`run(args) -> int`. Those modules import only the standard library at import time, so that
+`viva --help` stays fast; heavy work is imported inside `run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Any
+
+from agent import __version__
+
+# name, one-line help. The order is the order `viva --help` lists them.
+COMMANDS: list[tuple[str, str]] = [
+    ("interview", "run a mock interview (TUI, or --no-tui for plain text)"),
+    ("grade", "grade one answer against a rubric or a reference answer"),
+    ("eval", "measure a grader against labelled answers (JSONL)"),
+    ("transcribe", "transcribe an audio file locally and report delivery metrics"),
+    ("debrief", "report on a session, an imported transcript or a recording"),
+    ("sessions", "list past sessions and progress"),
+    ("rubrics", "list, show and validate the question bank"),
+    ("doctor", "check config, providers, whisper model and microphone"),
+    ("config", "show the settings or the config file path"),
+]
+
+
+class VivaArgumentParser(argparse.ArgumentParser):
+    """Bad flags and unknown commands exit 2 with one line that says what to run for help."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def add_provider_flags(parser: argparse.ArgumentParser) -> None:
+    """Flags that override the LLM settings (file < env < these)."""
+    # SUPPRESS: a subcommand's unset flag must not overwrite the same flag given before it.
+    group = parser.add_argument_group("LLM provider (overrides config and VIVA_* variables)")
+    group.add_argument(
+        "--provider",
+        default=argparse.SUPPRESS,
+        help="preset: openai, ollama, llamacpp, vllm, lmstudio, openrouter, custom",
+    )
+    group.add_argument("--base-url", dest="base_url", default=argparse.SUPPRESS, help="OpenAI-compatible base URL")
+    group.add_argument("--model", default=argparse.SUPPRESS, help="model name")
+    group.add_argument(
+        "--local-only",
+        dest="local_only",
+        action="store_const",
+        const=True,
+        default=argparse.SUPPRESS,
+        help="refuse any non-loopback provider URL",
+    )
+
+
+def settings_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings fields a parsed command line overrides (unset flags are left out)."""
+    keys = ("provider", "base_url", "model", "local_only")
+    return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
+
+
+def build_parser() -> VivaArgumentParser:
+    parser = VivaArgumentParser(
+        prog="viva",
+        description="Viva: a mock interviewer for ML and deep-learning engineering interviews. "
+        "Run with no command to open the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"viva {__version__}")
+    add_provider_flags(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=VivaArgumentParser)
+    for name, help_text in COMMANDS:
+        module = importlib.import_module(f"agent.commands.{name}")
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command_parser)
+        command_parser.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from agent.errors import VivaError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run = getattr(args, "_run", None)
+    try:
+        if run is None:
+            from agent.commands import home
+
+            return home.run(args)
+        return int(run(args) or 0)
+    except VivaError as exc:
+        print(f"viva: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("viva: interrupted; everything answered so far is saved", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

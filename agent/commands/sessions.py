@@ -1,0 +1,15 @@
+"""`viva sessions` (being built)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    from agent.errors import UsageError
+
+    raise UsageError("'viva sessions' is not built yet")

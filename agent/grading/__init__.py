@@ -1,0 +1,1 @@
+"""Grading: the Grade model, offline and LLM graders, evidence checks, evaluation metrics."""

@@ -1,0 +1,63 @@
+"""The one grade model both graders produce. `overall` is computed, never asked of a model."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CriterionScore(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    score: int = Field(ge=0, le=4)
+    rationale: str = ""
+    evidence: list[str] = Field(default_factory=list)
+    """Verbatim quotes from the answer."""
+    supported: bool = True
+    """False when the grader claimed credit its quotes do not back (credit withheld)."""
+
+
+class KeyPointResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    covered: bool
+    evidence: list[str] = Field(default_factory=list)
+
+
+class MisconceptionResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    detected: bool
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Grade(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question_id: str
+    overall: float = Field(ge=0, le=4)
+    """Weighted mean of criterion scores (0-4)."""
+    criteria: list[CriterionScore] = Field(default_factory=list)
+    key_points: list[KeyPointResult] = Field(default_factory=list)
+    misconceptions: list[MisconceptionResult] = Field(default_factory=list)
+    grader: Literal["offline", "llm"]
+    model: str | None = None
+    prompt_version: str | None = None
+    status: Literal["graded", "empty", "off_topic", "not_an_answer"] = "graded"
+    """empty/off_topic/not_an_answer answers score 0 without an LLM call."""
+    fallback: str | None = None
+    """Set when an LLM grade was asked for but the offline grade is returned: the reason."""
+    notes: list[str] = Field(default_factory=list)
+    """Plain-language remarks (e.g. 'graded against the reference answer only')."""
+
+    @property
+    def missed_key_points(self) -> list[str]:
+        return [k.id for k in self.key_points if not k.covered]
+
+    @property
+    def detected_misconceptions(self) -> list[str]:
+        return [m.id for m in self.misconceptions if m.detected]

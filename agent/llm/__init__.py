@@ -1,0 +1,1 @@
+"""The one way Viva talks to an LLM: presets, provider resolution, client, structured output."""

@@ -1,0 +1,1 @@
+"""Sessions: the append-only journal of every event, resume, listing."""

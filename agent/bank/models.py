@@ -27,6 +27,15 @@ TOPICS = (
 )
 
 
+def _numbers_as_text(value: object) -> object:
+    """YAML reads `cues: [0.9, fp16]` with a float; a cue or tag is text, so accept numbers."""
+    if isinstance(value, list):
+        return [
+            str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for v in value
+        ]
+    return value
+
+
 def _check_slug(value: str) -> str:
     import re
 
@@ -49,6 +58,17 @@ class Levels(_Strict):
     l4: str = Field(alias="4")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _int_keys(cls, data: object) -> object:
+        """YAML reads `levels: {0: ...}` with int keys; accept them as well as quoted "0"."""
+        if isinstance(data, dict):
+            return {
+                str(k) if isinstance(k, int) and not isinstance(k, bool) else k: v
+                for k, v in data.items()
+            }
+        return data
 
     def for_score(self, score: int) -> str:
         return [self.l0, self.l1, self.l2, self.l3, self.l4][max(0, min(4, score))]
@@ -78,6 +98,7 @@ class KeyPoint(_Strict):
     """Weight of this point within its criterion."""
 
     _slug = field_validator("id", "criterion")(_check_slug)
+    _cue_text = field_validator("cues", mode="before")(_numbers_as_text)
 
 
 class Misconception(_Strict):
@@ -96,6 +117,7 @@ class Misconception(_Strict):
     """Levels taken off that criterion when the claim is made."""
 
     _slug = field_validator("id", "criterion")(_check_slug)
+    _cue_text = field_validator("cues", mode="before")(_numbers_as_text)
 
 
 class Probe(_Strict):
@@ -145,6 +167,7 @@ class Rubric(_Strict):
     """True when criteria/key points were derived from the reference answer alone."""
 
     _slug = field_validator("id")(_check_slug)
+    _tag_text = field_validator("tags", mode="before")(_numbers_as_text)
 
     @model_validator(mode="after")
     def _reference_only_or_full(self) -> Rubric:

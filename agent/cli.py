@@ -44,7 +44,9 @@ def add_provider_flags(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="preset: openai, ollama, llamacpp, vllm, lmstudio, openrouter, custom",
     )
-    group.add_argument("--base-url", dest="base_url", default=argparse.SUPPRESS, help="OpenAI-compatible base URL")
+    group.add_argument(
+        "--base-url", dest="base_url", default=argparse.SUPPRESS, help="OpenAI-compatible base URL"
+    )
     group.add_argument("--model", default=argparse.SUPPRESS, help="model name")
     group.add_argument(
         "--local-only",
@@ -76,14 +78,27 @@ def build_parser() -> VivaArgumentParser:
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(command_parser)
         command_parser.set_defaults(_run=module.run)
+    _mark_parsers(parser)
     return parser
+
+
+def _mark_parsers(parser: argparse.ArgumentParser) -> None:
+    """Let every (sub)parser record itself, so an unknown flag is reported by the deepest one."""
+    parser.set_defaults(_parser=parser)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                _mark_parsers(child)
 
 
 def main(argv: list[str] | None = None) -> int:
     from agent.errors import VivaError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # e.g. `viva interview --bogus`: point at `viva interview --help`, not `viva --help`.
+        getattr(args, "_parser", parser).error(f"unrecognized arguments: {' '.join(extra)}")
     run = getattr(args, "_run", None)
     try:
         if run is None:

@@ -29,12 +29,42 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in [
-        Preset("openai", "https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY", True, "json_schema"),
-        Preset("ollama", "http://127.0.0.1:11434/v1", "llama3.1:8b", "OLLAMA_API_KEY", False, "json_schema"),
-        Preset("llamacpp", "http://127.0.0.1:8080/v1", "local", "LLAMACPP_API_KEY", False, "json_object"),
+        Preset(
+            "openai",
+            "https://api.openai.com/v1",
+            "gpt-4o-mini",
+            "OPENAI_API_KEY",
+            True,
+            "json_schema",
+        ),
+        Preset(
+            "ollama",
+            "http://127.0.0.1:11434/v1",
+            "llama3.1:8b",
+            "OLLAMA_API_KEY",
+            False,
+            "json_schema",
+        ),
+        Preset(
+            "llamacpp",
+            "http://127.0.0.1:8080/v1",
+            "local",
+            "LLAMACPP_API_KEY",
+            False,
+            "json_object",
+        ),
         Preset("vllm", "http://127.0.0.1:8000/v1", None, "VLLM_API_KEY", False, "json_schema"),
-        Preset("lmstudio", "http://127.0.0.1:1234/v1", None, "LMSTUDIO_API_KEY", False, "json_schema"),
-        Preset("openrouter", "https://openrouter.ai/api/v1", "openai/gpt-4o-mini", "OPENROUTER_API_KEY", True, "json_schema"),
+        Preset(
+            "lmstudio", "http://127.0.0.1:1234/v1", None, "LMSTUDIO_API_KEY", False, "json_schema"
+        ),
+        Preset(
+            "openrouter",
+            "https://openrouter.ai/api/v1",
+            "openai/gpt-4o-mini",
+            "OPENROUTER_API_KEY",
+            True,
+            "json_schema",
+        ),
         Preset("custom", None, None, None, False, "auto"),
     ]
 }
@@ -123,7 +153,11 @@ def _api_key(settings: Settings, override, preset: Preset, inherit: bool) -> str
     for secret in (override.api_key, settings.api_key if inherit else None):
         if secret is not None and secret.get_secret_value():
             return secret.get_secret_value()
-    for env in (override.api_key_env, settings.api_key_env if inherit else None, preset.api_key_env):
+    for env in (
+        override.api_key_env,
+        settings.api_key_env if inherit else None,
+        preset.api_key_env,
+    ):
         if env and os.environ.get(env):
             return os.environ[env]
     return None

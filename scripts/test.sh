@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
 # Missing real parts (llama.cpp server, audio tools, Chromium) fail the run instead of skipping.
 export VIVA_TEST_STRICT="${VIVA_TEST_STRICT:-1}"
+# llama.cpp's OpenMP threads spin while waiting; on 2 shared cores that slows replies 10-40x.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 exec .venv/bin/python -m pytest -q -ra "$@"

@@ -70,7 +70,10 @@ class GradeRecorded(_Event):
 class Decision(_Event):
     type: Literal["decision"] = "decision"
     turn: int
-    action: Literal["follow_up", "next", "wrap_up", "repeat", "clarify", "redirect", "decline"]
+    action: Literal[
+        "follow_up", "next", "wrap_up", "repeat", "clarify", "redirect", "decline", "nudge"
+    ]
+    """nudge: a gentle re-prompt after an empty answer (added by the interviewer)."""
     targets: list[str] = Field(default_factory=list)
     reason: str = ""
     policy: str = "offline"

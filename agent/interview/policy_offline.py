@@ -1,0 +1,122 @@
+"""The offline interviewer policy: which authored probe to ask next, or move on. Deterministic.
+
+Given the offline grade of everything the candidate has said on a question, it picks an authored
+probe that targets a key point the answer MISSED or a misconception it STATED:
+
+1. a probe targeting a detected misconception comes first (whatever its depth);
+2. otherwise probes targeting missed key points, shallowest depth first, authored order within a
+   depth; a probe of depth d is only asked after one of depth d-1 was asked on this question
+   (the seed chain: explain GD -> any global-optimum guarantee? -> which loss surfaces?), or
+   once the answer already covers everything the shallower level targets; a probe one level
+   deeper on the same criterion as the probe just asked goes first, so a line of questioning is
+   followed through before another starts;
+3. a probe already asked, or whose text was already asked anywhere in the session, is never
+   asked again;
+4. nothing left to probe (everything covered, or no probe for what is missing): move on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from agent.bank.models import Probe, Rubric
+
+Action = Literal["follow_up", "next", "wrap_up"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    action: Action
+    question: str = ""
+    targets: list[str] = field(default_factory=list)
+    reason: str = ""
+    probe_id: str | None = None
+    policy: str = "offline"
+
+
+def choose(
+    rubric: Rubric,
+    *,
+    missed: list[str],
+    detected: list[str],
+    probes_asked: list[str],
+    was_asked=lambda text: False,
+    follow_ups_left: int = 1,
+) -> Choice:
+    """The next step for one question. `missed` / `detected` come from the offline grade."""
+    if follow_ups_left <= 0:
+        return Choice("next", reason="follow-up limit reached")
+    if not missed and not detected:
+        return Choice("next", reason="all key points covered")
+    asked = set(probes_asked)
+    depth_asked = {p.depth for p in rubric.probes if p.id in asked}
+    depths = sorted({p.depth for p in rubric.probes})
+
+    def open_(p: Probe) -> bool:
+        return p.id not in asked and not was_asked(p.question)
+
+    def unlocked(p: Probe) -> bool:
+        # The level just above must be done: a probe there was asked, or the answer already
+        # covers everything that level targets.
+        shallower = [d for d in depths if d < p.depth]
+        if not shallower:
+            return True
+        level = max(shallower)
+        if level in depth_asked:
+            return True
+        return all(
+            not (set(q.targets) & (missed_set | detected_set))
+            for q in rubric.probes
+            if q.depth == level
+        )
+
+    detected_set, missed_set = set(detected), set(missed)
+    for p in rubric.probes:
+        hit = [t for t in p.targets if t in detected_set]
+        if hit and open_(p):
+            return Choice(
+                "follow_up",
+                p.question,
+                hit + [t for t in p.targets if t in missed_set],
+                f"probe misconception {', '.join(hit)}",
+                p.id,
+            )
+    candidates = [
+        p for p in rubric.probes if open_(p) and unlocked(p) and set(p.targets) & missed_set
+    ]
+    if candidates:
+        best = min(
+            candidates,
+            key=lambda p: (
+                not _continues(rubric, p, probes_asked),
+                p.depth,
+                rubric.probes.index(p),
+            ),
+        )
+        hit = [t for t in best.targets if t in missed_set]
+        return Choice("follow_up", best.question, hit, f"probe missed {', '.join(hit)}", best.id)
+    if detected:
+        return Choice("next", reason="no probe left for the misconception stated")
+    return Choice("next", reason="no probe left for the missed points")
+
+
+def _criteria(rubric: Rubric, probe: Probe) -> set[str]:
+    out = set()
+    for t in probe.targets:
+        item = rubric.key_point(t) or rubric.misconception(t)
+        if item is not None:
+            out.add(item.criterion)
+    return out
+
+
+def _continues(rubric: Rubric, probe: Probe, probes_asked: list[str]) -> bool:
+    """True when `probe` digs one level deeper into what the last probe asked about."""
+    if not probes_asked:
+        return False
+    last = next((p for p in rubric.probes if p.id == probes_asked[-1]), None)
+    return (
+        last is not None
+        and probe.depth == last.depth + 1
+        and bool(_criteria(rubric, probe) & _criteria(rubric, last))
+    )

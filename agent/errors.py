@@ -34,7 +34,15 @@ class RubricError(VivaError):
 class ProviderError(VivaError):
     """An LLM call failed for good. Names the provider URL, the model and the cause."""
 
-    def __init__(self, base_url: str, model: str, cause: str, *, attempts: int = 1, last_output: str | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        cause: str,
+        *,
+        attempts: int = 1,
+        last_output: str | None = None,
+    ):
         self.base_url = base_url
         self.model = model
         self.cause = cause

@@ -1,4 +1,4 @@
-"""`viva home` (being built)."""
+"""`viva` with no command: the Textual app's home screen."""
 
 from __future__ import annotations
 
@@ -10,6 +10,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from agent.cli import settings_overrides
+    from agent.config import load_settings
     from agent.errors import UsageError
 
-    raise UsageError("'viva home' is not built yet")
+    settings = load_settings(**settings_overrides(args))
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            "the app needs a terminal; for scripts use 'viva interview --no-tui' (see 'viva --help')"
+        )
+    from agent.tui.app import run_app
+
+    return run_app(settings)

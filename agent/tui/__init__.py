@@ -1,0 +1,1 @@
+"""The Textual app. Import `agent.tui.app.run_app` lazily: it pulls in Textual."""

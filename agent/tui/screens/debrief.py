@@ -1,0 +1,324 @@
+"""Debrief: every question with its score; the selected one in detail; export."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from agent.tui.data import DebriefData, QuestionView, evidence_spans, format_metrics, score_text
+from agent.tui.messages import DebriefFailed, DebriefLoaded, ExportFinished, ReportBuilt
+
+EVIDENCE_STYLE = "bold black on #e5c07b"
+"""Evidence quotes in the answer: readable on the dark and the light theme."""
+
+FORMATS = {"markdown": "md", "html": "html", "json": "json"}
+
+
+def score_style(score: float | None) -> str:
+    if score is None:
+        return "dim"
+    return "bold green" if score >= 3 else "bold yellow" if score >= 1.5 else "bold red"
+
+
+def render_question(q: QuestionView) -> Text:
+    """The detail pane for one question, as Rich Text (candidate text is never markup)."""
+    out = Text()
+    out.append(f"Q{q.index} ", style="bold")
+    out.append(q.question, style="bold")
+    out.append("\n")
+    grader = f"  graded by {q.grader}" if q.grader else ""
+    out.append(f"{q.topic}  ", style="dim")
+    out.append(score_text(q.score), style=score_style(q.score))
+    out.append(f"{grader}  follow-ups {q.follow_ups}\n", style="dim")
+
+    out.append("\nCriteria\n", style="bold underline")
+    if not q.criteria:
+        out.append("  not graded\n", style="dim")
+    for c in q.criteria:
+        out.append(f"  {c.score}/4 ", style=score_style(float(c.score)))
+        out.append(c.name)
+        if c.rationale:
+            out.append(f"  {c.rationale}", style="dim")
+        out.append("\n")
+
+    out.append("\nYour answer", style="bold underline")
+    out.append("  (evidence the grader used is highlighted)\n", style="dim")
+    if q.answer.strip():
+        answer = Text(q.answer)
+        for start, end in evidence_spans(q.answer, q.evidence):
+            answer.stylize(EVIDENCE_STYLE, start, end)
+        out.append("  ")
+        out.append_text(answer)
+        out.append("\n")
+    else:
+        out.append("  (no answer)\n", style="dim")
+
+    if q.missed:
+        out.append("\nMissed key points\n", style="bold underline")
+        for text in q.missed:
+            out.append(f"  - {text}\n")
+    if q.misconceptions:
+        out.append("\nMisconceptions\n", style="bold underline")
+        for claim, correction in q.misconceptions:
+            out.append("  x ", style="bold red")
+            out.append(claim)
+            out.append("\n    -> ", style="dim")
+            out.append(correction, style="green")
+            out.append("\n")
+    if q.better_answer:
+        out.append("\nA better answer\n", style="bold underline")
+        out.append(f"  {q.better_answer}\n")
+    elif q.reference:
+        out.append(f"\nReference answer ({q.reference_label})\n", style="bold underline")
+        out.append(f"  {q.reference}\n")
+    if q.metrics:
+        out.append("\nDelivery\n", style="bold underline")
+        for m in q.metrics:
+            out.append("  " + "; ".join(format_metrics(m)) + "\n")
+    for note in q.notes:
+        out.append(f"\n({note})", style="dim italic")
+    return out
+
+
+class DebriefScreen(Screen):
+    BINDINGS = [
+        Binding("m", "export('markdown')", "Markdown", tooltip="Export the debrief as Markdown"),
+        Binding("w", "export('html')", "HTML", tooltip="Export the debrief as HTML"),
+        Binding("j", "export('json')", "JSON", tooltip="Export the debrief as JSON"),
+        Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
+        Binding("ctrl+d", "toggle_detail", "Detail", tooltip="Focus the detail pane / the table"),
+    ]
+
+    def __init__(self, session_id: str):
+        super().__init__()
+        self.session_id = session_id
+        self.data: DebriefData | None = None
+        self.report = None
+        """The agent.report SessionReport with LLM better answers, once built (LLM mode)."""
+        self.exported: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"Debrief {self.session_id}: loading...", style="dim"), id="debrief-head")
+        table = DataTable(id="questions", cursor_type="row", zebra_stripes=True)
+        table.border_title = "Questions"
+        yield table
+        with VerticalScroll(id="detail"):
+            yield Static(id="detail-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#questions", DataTable)
+        table.add_column("#", width=2)
+        table.add_column("question", width=46)
+        table.add_column("score", width=5)
+        table.add_column("fu", width=2)
+        table.focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="debrief")
+    def _load(self) -> None:
+        from agent.sessions.store import read_session
+        from agent.tui.data import build_debrief
+
+        try:
+            record = read_session(self.session_id)
+            data = build_debrief(record, self.app.load_bank())
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(DebriefFailed(str(exc)))
+            return
+        self.post_message(DebriefLoaded(data))
+
+    def on_debrief_failed(self, message: DebriefFailed) -> None:
+        self.query_one("#debrief-head", Static).update(
+            Text(f"Cannot open the debrief: {message.error}")
+        )
+        self.notify(message.error, severity="error", timeout=15)
+
+    def on_debrief_loaded(self, message: DebriefLoaded) -> None:
+        if not self.query("#detail-body"):  # the screen closed while the session was read
+            return
+        data: DebriefData = message.data
+        self.data = data
+        head = Text.assemble(
+            (f"{data.track}", "bold"),
+            f"  {data.mode}  ",
+            ("overall ", "dim"),
+            (score_text(data.overall), score_style(data.overall)),
+            f"  answered {data.answered}/{len(data.questions)}  ",
+            (data.status, "yellow" if data.status == "interrupted" else "green"),
+        )
+        self.query_one("#debrief-head", Static).update(head)
+        table = self.query_one("#questions", DataTable)
+        table.border_title = f"Questions - session {data.session_id}"
+        table.clear()
+        for q in data.questions:
+            table.add_row(
+                str(q.index),
+                q.question,
+                Text(score_text(q.score).replace("/4", ""), style=score_style(q.score)),
+                str(q.follow_ups),
+                key=q.question_id,
+            )
+        for notice in data.notices:
+            if "offline" in notice.lower() or "fail" in notice.lower():
+                self.notify(notice, severity="warning", timeout=8)
+        if self._llm_configured():
+            self.query_one("#questions", DataTable).border_subtitle = "writing better answers..."
+            self._better_answers()
+        if data.questions:
+            self.show_question(0)
+        else:
+            self.query_one("#detail-body", Static).update(
+                Text("No question was asked in this session.", style="dim")
+            )
+
+    def _llm_configured(self) -> bool:
+        settings = self.app.settings
+        if settings.grader_mode == "offline":
+            return False
+        try:
+            from agent.llm.presets import resolve_provider
+
+            return resolve_provider(settings, "grader") is not None
+        except Exception:  # noqa: BLE001 - a config problem: stay offline here
+            return False
+
+    @work(thread=True, exclusive=True, group="better")
+    def _better_answers(self) -> None:
+        """LLM mode: the report module asks the model for a better answer to each question."""
+        from agent.llm.client import client_for
+
+        try:
+            client = client_for(self.app.settings, "grader")
+            report = build_report(self.data.record, self.app.load_bank(), client=client)
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(ReportBuilt(None, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(ReportBuilt(report))
+
+    def on_report_built(self, message: ReportBuilt) -> None:
+        table = self.query_one("#questions", DataTable)
+        table.border_subtitle = ""
+        if message.report is None:
+            self.notify(
+                f"No better answers from the LLM ({message.error}); showing reference answers.",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        self.report = message.report
+        better = {q.question_id: q.better_answer for q in message.report.questions}
+        used_llm = False
+        for view in self.data.questions:
+            b = better.get(view.question_id)
+            if b is not None and b.source == "llm" and b.text:
+                view.better_answer = b.text
+                used_llm = True
+        if not used_llm:
+            notes = {b.note for b in better.values() if b.note}
+            self.notify(next(iter(notes), "The LLM wrote no better answers."), timeout=8)
+        if getattr(self, "selected", None) is not None:
+            self.show_question(self.data.questions.index(self.selected))
+
+    def show_question(self, row: int) -> None:
+        if self.data is None or not (0 <= row < len(self.data.questions)):
+            return
+        self.selected = self.data.questions[row]
+        self.query_one("#detail-body", Static).update(render_question(self.selected))
+        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+
+    @on(DataTable.RowHighlighted, "#questions")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_question(event.cursor_row)
+
+    @on(DataTable.RowSelected, "#questions")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.show_question(event.cursor_row)
+        self.query_one("#detail", VerticalScroll).focus()
+
+    def action_toggle_detail(self) -> None:
+        detail = self.query_one("#detail", VerticalScroll)
+        if detail.has_focus:
+            self.query_one("#questions", DataTable).focus()
+        else:
+            detail.focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    # ------------------------------------------------------------------ export
+    def action_export(self, fmt: str) -> None:
+        if self.data is None:
+            self.notify("Still loading the session.", timeout=3)
+            return
+        self._export(fmt)
+
+    @work(thread=True, group="export")
+    def _export(self, fmt: str) -> None:
+        try:
+            path = export_session(
+                self.data.record, fmt, bank=self.app.load_bank(), report=self.report
+            )
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").startswith("agent.report"):
+                why = "export needs agent.report, which this build does not have"
+                self.post_message(ExportFinished(fmt, None, why))
+                return
+            self.post_message(ExportFinished(fmt, None, str(exc)))
+            return
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(ExportFinished(fmt, None, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(ExportFinished(fmt, str(path)))
+
+    def on_export_finished(self, message: ExportFinished) -> None:
+        if message.error:
+            self.notify(
+                f"{message.fmt} export failed: {message.error}", severity="error", timeout=12
+            )
+            return
+        self.exported[message.fmt] = message.path or ""
+        self.notify(f"Saved {message.path}", title=f"{message.fmt.upper()} export", timeout=12)
+
+
+def build_report(record, bank, *, client=None):
+    """The debrief helper's SessionReport of `record` (agent.report), with the history."""
+    from agent.report.history import load_records
+    from agent.report.model import build_session_report
+
+    try:
+        history = load_records(record.path.parent)
+    except Exception:  # noqa: BLE001 - the trend is a bonus; the report still builds
+        history = [record]
+    return build_session_report(record, bank=bank, history=history, client=client)
+
+
+def export_session(record, fmt: str, *, bank=None, report=None):
+    """Write the debrief of `record` as `fmt` (markdown, html, json) into the session folder,
+    rendered by agent.report (the same report `viva debrief` prints); returns the path."""
+    import os
+
+    if report is None:
+        report = build_report(record, bank)
+    if fmt == "markdown":
+        from agent.report.markdown import render_session
+
+        content = render_session(report)
+    elif fmt == "html":
+        from agent.report.html import render_session
+
+        content = render_session(report)
+    elif fmt == "json":
+        content = report.to_json()
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")
+    path = record.path / f"debrief.{FORMATS[fmt]}"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(content if content.endswith("\n") else content + "\n")
+    return path

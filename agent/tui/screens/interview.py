@@ -27,6 +27,7 @@ from agent.tui.messages import (
     RecordingStopped,
     Replied,
     TextDelta,
+    TextReset,
     TranscriptionFailed,
     TranscriptReady,
 )
@@ -129,7 +130,12 @@ class InterviewScreen(Screen):
 
         try:
             bank = self.app.load_bank()
-            kwargs = dict(bank=bank, clock=self.app.clock, on_text_delta=self._text_delta)
+            kwargs = dict(
+                bank=bank,
+                clock=self.app.clock,
+                on_text_delta=self._text_delta,
+                on_text_reset=self._text_reset,
+            )
             if self.resume_id:
                 iv = Interview.resume(self.app.settings, self.resume_id, **kwargs)
             else:
@@ -142,6 +148,10 @@ class InterviewScreen(Screen):
     def _text_delta(self, text: str) -> None:
         # Called on the engine's thread while an LLM interviewer writes the next question.
         self.post_message(TextDelta(text))
+
+    def _text_reset(self) -> None:
+        # Called on the engine's thread: what was streamed so far will not be the question.
+        self.post_message(TextReset())
 
     @work(thread=True, group="engine")
     def _send(self, action: str, text: str = "", extra: dict | None = None) -> None:
@@ -205,6 +215,12 @@ class InterviewScreen(Screen):
         question = self.query_one("#question", Static)
         question.border_title = "Interviewer (thinking)"
         question.update(Text(self.streaming + " ..."))
+
+    def on_text_reset(self, message: TextReset) -> None:
+        self.streaming = ""
+        question = self.query_one("#question", Static)
+        question.border_title = "Interviewer (thinking)"
+        question.update(Text("..."))
 
     def on_replied(self, message: Replied) -> None:
         self.busy = None

@@ -89,9 +89,11 @@ def test_strong_answer_scores_high_with_verbatim_evidence(gd):
             assert quote in GOOD
     for k in grade.key_points:
         assert all(q in GOOD for q in k.evidence)
+    # The overall is the weighted mean of the un-rounded criterion credit; the integer criterion
+    # scores shown are that credit rounded, so they agree within half a point.
     weights = {c.id: c.weight for c in gd.criteria}
     expected = sum(weights[c.id] * c.score for c in grade.criteria) / sum(weights.values())
-    assert grade.overall == pytest.approx(expected, abs=0.01)
+    assert abs(grade.overall - expected) <= 0.5
 
 
 def test_grading_is_deterministic(gd):
@@ -272,3 +274,27 @@ def test_a_claim_matched_across_a_contrast_word_is_not_the_claim():
     assert _match(cue, said) == (True, False)
     assert _match(cue, opposite) == (True, True)
     assert _match(compile_cue("direction of the gradient"), negative) == (True, True)
+
+
+HOLDOUT = Path(__file__).parent / "data" / "holdout_independent.jsonl"
+
+
+def test_offline_grader_generalizes_to_an_independent_holdout(run_viva):
+    """88 answers (13 question ids outside the calibration set, 10 reference-mode rows) written
+    and labelled by a reviewer who never saw the grader's code or calibration answers, before
+    any grader ran. The same targets as the calibration set must hold here."""
+    result = run_viva("eval", str(HOLDOUT), "--grader", "offline", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["problems"] == [] and report["n"] == 88
+    assert report["spearman"] >= 0.85, report["spearman"]
+    assert report["pairwise_accuracy"] >= 0.90, report["pairwise_accuracy"]
+    assert report["by_kind"]["injection"]["max"] <= 1
+    assert report["by_kind"]["empty"]["max"] == 0
+    kinds = report["by_kind"]
+    assert (
+        kinds["strong"]["mean"]
+        > kinds["good"]["mean"]
+        > kinds["partial"]["mean"]
+        > kinds["weak"]["mean"]
+    )

@@ -169,6 +169,7 @@ def run(args: argparse.Namespace) -> int:
         )
     progress.update(len(rows))
 
+    problems.sort(key=lambda p: p["line"])
     for p in problems:
         where = f"{args.dataset}:{p['line']}"
         print(
@@ -209,6 +210,13 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
+    elif not items:
+        # every row was skipped: the problems above are the whole result, no n=0 table
+        print(
+            f"viva: no answer in {args.dataset} could be graded"
+            + (f" ({len(problems)} problems, listed above)" if problems else " (no rows)"),
+            file=sys.stderr,
+        )
     else:
         print(_render(report))
     return 0 if items else 1

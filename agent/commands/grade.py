@@ -145,13 +145,21 @@ def render(rubric, grade) -> str:
         for e in c.evidence:
             lines += wrap(f'"{e}"', "        > ")
     if grade.key_points:
+        # covered; not covered but quoted = mentioned without being explained; else missed
         covered = [k for k in grade.key_points if k.covered]
-        missed = [k for k in grade.key_points if not k.covered]
+        mentioned = [k for k in grade.key_points if not k.covered and k.evidence]
+        missed = [k for k in grade.key_points if not k.covered and not k.evidence]
         text = {k.id: k.text for k in rubric.key_points}
         lines.append("")
         lines.append(f"Key points covered ({len(covered)}/{len(grade.key_points)}):")
         for k in covered:
             lines += wrap(f"+ {k.id}: {text.get(k.id, '')}", "  ")
+        if mentioned:
+            lines.append("Key points mentioned but not explained:")
+            for k in mentioned:
+                lines += wrap(f"~ {k.id}: {text.get(k.id, '')}", "  ")
+                for e in k.evidence[:1]:
+                    lines += wrap(f'"{e}"', "      > ")
         if missed:
             lines.append("Key points missed:")
             for k in missed:

@@ -4,20 +4,33 @@ buzzword and prompt-injection checks. Deterministic, pure, a few milliseconds pe
 How a grade is made (the same steps `explain` in the rationale reports):
 1. Pre-checks. Text that addresses the grader ("ignore the rubric", "SYSTEM:", fake closing tags)
    is cut out and never credited; when it was present every criterion is capped at 1. Empty
-   answers, "can you repeat the question" and "I don't know" score 0 (status empty /
+   answers, "can you repeat the question", "I don't know" and answers made only of denials of
+   knowledge ("I don't know what X means, never heard of Y") score 0 (status empty /
    not_an_answer); answers sharing almost no vocabulary with the rubric are off_topic (0).
-2. Key points. A key point is covered when one of its cues appears in a sentence: every content
+   Words inside a denial frame ("I'm not sure what X is") never count as evidence (text.py).
+   Abbreviations are read as the words they stand for on both sides (BN = batch norm, LR =
+   learning rate, OOM = out of memory; text.py `ABBREVIATIONS`).
+2. Misconceptions. A claim's cues matched like key-point cues; a hit inside a negation, or in a
+   sentence that rejects it ("that's a myth", "not true", "wrong"), is not a hit. Each hit takes
+   `penalty` levels off its criterion, and the clause that states it (plus a verbless clause
+   right after it) earns no key-point credit for that same criterion.
+3. Key points. A key point is covered when one of its cues appears in a sentence: every content
    word of the cue, matched on stems, close together, in any order, with no negation over it
    ("not", "no", "never", "without", "instead of", "the opposite of"...). A cue that itself holds
-   a negation ("no guarantee") needs a negation in the answer. Secondary evidence: a sentence that
-   restates most of the key point's own text. Credit is scaled by how much the sentence reads as
-   an explanation (function words, a verb or connective) rather than a list of terms.
-3. Misconceptions. Same matching; a hit inside a negation, or in a sentence that rejects it
-   ("that's a myth", "not true", "wrong"), is not a hit. Each hit takes `penalty` levels off its
-   criterion.
-4. Criterion score = round(4 x weighted coverage, lifted a little by the answer's overlap with
-   the reference answer), minus penalties, clamped to 0-4. A bag of terms caps every criterion at 1.
-   Overall = weighted mean of the criterion scores.
+   a negation ("no guarantee") needs a negation in the answer; `<num>` in a cue matches any
+   number ("went from <num> to <num>"). Secondary evidence: a sentence that restates most of the
+   key point's own text. Credit is scaled by how much the sentence reads as an explanation
+   (function words, a verb or connective) rather than a list of terms. A key point with some
+   credit but under half is "mentioned but not explained" (not covered; its quote is kept).
+4. Criterion credit (0-4) = 4 x weighted coverage, lifted a little by the answer's overlap with
+   the reference answer; at least a small relevance credit (`RELEVANCE_MAX`) when the answer
+   names the question's subject and uses the criterion's vocabulary, and at least level 1-2 when
+   it says a phrase the level descriptions quote ('Says "more threads is faster"'); minus
+   penalties, clamped to 0-4. A bag of terms (or terms dressed up as "It has X." sentences) and
+   text aimed at the grader cap every criterion at 1 and get no relevance credit.
+   The criterion score shown is that credit rounded to an integer; the overall is the weighted
+   mean of the UN-rounded credit (`FRACTIONAL_OVERALL`), so it can differ from the weighted mean
+   of the shown integers by up to 0.5.
 Reference-only rubrics use `agent.grading.reference.reference_similarity` when available.
 """
 
@@ -75,6 +88,18 @@ CREDIT_NEG_REACH = 4
 CROSS_CLAUSE_WINDOW = 3
 """Cue words in different clauses of a sentence must sit within this many words per cue word."""
 CLAIM_MIN_SHARE = 0.75
+RELEVANCE_MAX = 0.25
+"""A criterion with no key point found still gets up to this share of full credit (1 of 4
+points) when the answer uses its vocabulary (key point texts, cues, level 1-4 descriptions) in
+real sentences: vague but relevant ('more threads makes it faster') is not the same as nothing.
+Never given to bags of terms, answers aimed at the grader, or off-topic answers."""
+RELEVANCE_HITS = 3
+"""Distinct on-topic words (not in the question) needed for the full relevance credit; a single
+word earns none, two earn half."""
+FRACTIONAL_OVERALL = True
+"""Overall = weighted mean of the UN-rounded criterion credit (0-4 each, after penalties and
+caps); the integer criterion scores shown are that credit rounded. So small credit on several
+criteria still separates a weak answer from nothing."""
 """A sentence restating this share of a misconception's claim (not negated) states it."""
 
 
@@ -107,8 +132,18 @@ def _joinable(a: str, b: str) -> bool:
     )
 
 
+_NUM_MARK = "qqnumqq"
+
+
+def _cue_stem(word: str) -> str:
+    return tx.NUMBER_STEM if word == _NUM_MARK else tx.stem(word)
+
+
 def compile_cue(phrase: str) -> Cue | None:
-    toks = [t for s in tx.analyze(phrase) for t in s.tokens if not t.filler]
+    """A cue phrase compiled to stem sequences. `<num>` in a cue stands for any number
+    ('went from <num> to <num>' is a measured change)."""
+    text = phrase.replace("<num>", f" {_NUM_MARK} ")
+    toks = [t for s in tx.analyze(text) for t in s.tokens if not t.filler]
     words = [t.text for t in toks]
     keep = [w for w in words if w not in tx.FUNCTION_WORDS or w in _MEANINGFUL or w in tx.NEGATORS]
     light = [w for w in keep if tx.stem(w) not in _LIGHT_VERBS]
@@ -118,13 +153,13 @@ def compile_cue(phrase: str) -> Cue | None:
         keep = words
     if not keep:
         return None
-    stems = tuple(tx.stem(w) for w in keep)
+    stems = tuple(_cue_stem(w) for w in keep)
     alts = [stems]
     for i in range(len(keep) - 1):
         if not _joinable(keep[i], keep[i + 1]):
             continue
         joined = keep[:i] + [keep[i] + keep[i + 1]] + keep[i + 2 :]
-        alts.append(tuple(tx.stem(w) for w in joined))
+        alts.append(tuple(_cue_stem(w) for w in joined))
     negative = "not" in stems
     contrastive = bool(_CONTRAST_STEMS & set(stems))
     return Cue(
@@ -143,6 +178,11 @@ _CONTRAST_STEMS = frozenset(
 
 @dataclass
 class _Compiled:
+    topic: set[str]
+    """Content stems of the question and the rubric's tags: what the question is about."""
+    crit_vocab: dict[str, set[str]]
+    level_cues: dict[str, list[tuple[int, Cue]]]
+    """criterion id -> (level, cue) for phrases quoted in its level 1-2 descriptions."""
     kp_cues: dict[str, list[Cue]]
     kp_text: dict[str, set[str]]
     mc_cues: dict[str, list[Cue]]
@@ -196,7 +236,48 @@ def _compile(rubric: Rubric) -> _Compiled:
         ref_counts[s] = 1.0
     vocab.update(_content(rubric.reference.deep or ""))
     vocab.update(ref_counts)
-    compiled = _Compiled(kp_cues, kp_text, mc_cues, mc_claim, vocab, question, ref_counts)
+    crit_vocab: dict[str, set[str]] = {}
+    for crit in rubric.criteria:
+        words: set[str] = set()
+        for kp in rubric.key_points:
+            if kp.criterion == crit.id:
+                words |= kp_text[kp.id]
+                for c in kp_cues[kp.id]:
+                    words.update(c.alternatives[0])
+        for level in (1, 2, 3, 4):
+            words.update(_content(crit.levels.for_score(level)))
+        crit_vocab[crit.id] = {
+            w
+            for w in words - question - _META - _GENERIC - _EVALUATIVE
+            if len(w) >= 3 and w.isalpha()
+        }
+    level_cues: dict[str, list[tuple[int, Cue]]] = {}
+    for crit in rubric.criteria:
+        for level in (1, 2):
+            for phrase in _quoted(crit.levels.for_score(level)):
+                cue = compile_cue(phrase)
+                if cue is None:
+                    continue
+                core = [w for w in cue.alternatives[0] if w not in _GENERIC and w != "not"]
+                if len(core) >= 2 and not all(w in _EVALUATIVE for w in core) and not cue.negative:
+                    level_cues.setdefault(crit.id, []).append((level, cue))
+    topic = {
+        w
+        for w in question | set(_content(" ".join(rubric.tags)))
+        if len(w) >= 3 and w.isalpha() and w not in _EVALUATIVE | _META | _LIGHT_VERBS
+    }
+    compiled = _Compiled(
+        topic,
+        crit_vocab,
+        level_cues,
+        kp_cues,
+        kp_text,
+        mc_cues,
+        mc_claim,
+        vocab,
+        question,
+        ref_counts,
+    )
     if len(_CACHE) > 256:
         _CACHE.clear()
     _CACHE[id(rubric)] = (rubric, compiled)
@@ -325,11 +406,19 @@ def _prepare(answer: str, drop: list[tuple[int, int]]) -> list[_Sent]:
         clause = [clause_of.get(id(t), 0) for t in real]
         index: dict[str, list[int]] = {}
         for i, t in enumerate(real):
+            if t.denied:  # named inside "I don't know what ... is": never evidence
+                continue
             index.setdefault(t.stem, []).append(i)
+            if tx._NUMBER_RE.match(t.text):
+                index.setdefault(tx.NUMBER_STEM, []).append(i)
         # joined pairs ('mini' 'batch' -> 'minibatch') sit at the position of their first word
         for i in range(len(real) - 1):
             a, b = real[i], real[i + 1]
-            if _joinable(a.text, b.text) and clause[i] == clause[i + 1]:
+            if (
+                _joinable(a.text, b.text)
+                and clause[i] == clause[i + 1]
+                and not (a.denied or b.denied)
+            ):
                 st = tx.stem(a.text + b.text)
                 index.setdefault(st, []).append(len(toks))
                 toks.append(
@@ -376,7 +465,16 @@ def _negated(tok: tx.Token, near: int | None) -> bool:
 
 
 def _match(cue: Cue, sent: _Sent, near: int | None = None) -> tuple[bool, bool] | None:
-    """(found, negated) for the best occurrence of `cue` in the sentence, or None.
+    """(found, negated) for the best occurrence of `cue` in the sentence, or None (see
+    `_match_at`)."""
+    m = _match_at(cue, sent, near)
+    return None if m is None else (m[0], m[1])
+
+
+def _match_at(
+    cue: Cue, sent: _Sent, near: int | None = None
+) -> tuple[bool, bool, list[int]] | None:
+    """(found, negated, token indices) for the best occurrence of `cue` in the sentence, or None.
 
     `near`: only a negation at most this many words before a cue word counts (used for credit,
     so 'does not always reach the optimum on non-convex losses' still shows 'non-convex');
@@ -437,8 +535,8 @@ def _match(cue: Cue, sent: _Sent, near: int | None = None) -> tuple[bool, bool] 
                             if lo <= k <= hi
                         )
                     if not negated:
-                        return (True, False)
-                    best_neg = (True, True)
+                        return (True, False, chosen)
+                    best_neg = (True, True, chosen)
                     break
     return best_neg
 
@@ -502,6 +600,8 @@ def _status_check(answer: str, sents: list[_Sent], had_injection: bool) -> str |
         if had_injection:
             return "not_an_answer"
         return "empty"
+    if all(t.denied for t in content):
+        return "not_an_answer"  # only "I don't know what X is" / "never heard of Y"
     kept_text = tx.normalize_chars(" ".join(s.text for s in sents))
     if any(rx.search(kept_text) for rx in _NOT_AN_ANSWER_RES):
         # "I don't know" with a real attempt after it is still an answer
@@ -536,13 +636,90 @@ def _support(sent: _Sent, cue: Cue, question: set[str]) -> float:
     """1.0 when the sentence says something besides the cue itself; NAMED_ONLY_CREDIT when its
     only content is the cue plus empty verbs ('It has saddle points.')."""
     cue_stems = set().union(*cue.alternatives)
-    for t in sent.toks[: len(sent.pos)]:
+    for t in sent.toks[: sent.n_words]:  # the real words, not the joined pairs after them
         if t.filler or t.text in tx.FUNCTION_WORDS or t.stem in cue_stems or t.stem in _LIGHT:
             continue
         if t.stem in question or t.stem in _GENERIC:
             continue
         return 1.0
     return NAMED_ONLY_CREDIT
+
+
+_QUOTED = re.compile(
+    r"(?<![A-Za-z])'([^']{3,80})'(?![A-Za-z])|\"([^\"]{3,80})\"|\u2018([^\u2019]{3,80})\u2019|\u201c([^\u201d]{3,80})\u201d"
+)
+
+
+def _quoted(text: str) -> list[str]:
+    """Phrases a level description quotes ('Says "more threads is faster" with no mechanism')."""
+    return [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text or "")]
+
+
+def _level_floor(
+    comp: _Compiled, crit_id: str, sents: list[_Sent], wrong: dict[int, set[int]]
+) -> tuple[int, str]:
+    """The highest level (1-2) whose quoted phrase the answer says, outside negations and
+    misconception clauses of this criterion, with the phrase; (0, '') when none."""
+    best, phrase = 0, ""
+    for level, cue in comp.level_cues.get(crit_id, []):
+        if level <= best:
+            continue
+        for si, s in enumerate(sents):
+            m = _match_at(cue, s, near=CREDIT_NEG_REACH)
+            if m is None or m[1]:
+                continue
+            if any(s.clause[k] in wrong.get(si, set()) for k in m[2]):
+                continue
+            best, phrase = level, cue.phrase
+            break
+    return best, phrase
+
+
+_EVALUATIVE = frozenset(
+    tx.stem(w)
+    for w in "good bad better worse best worst fast faster slow slower big bigger small smaller "
+    "large larger high higher low lower many much few lot lots often happen happens work works "
+    "speed quick quickly easy hard why how".split()
+)
+"""Judgement and quantity words: a question's 'better' or 'faster' does not make an answer that
+says 'better' on-topic."""
+
+_META = frozenset(
+    tx.stem(w)
+    for w in "say says name names named state states explain explains explained explanation "
+    "mention mentions mentioned give gives given reason reasons concrete partial without "
+    "candidate answer level levels adds add describe describes point points clear clearly "
+    "specific correct correctly wrong vague only".split()
+)
+"""Words of the level descriptions that talk about the answer, not the subject."""
+
+
+def _relevance(
+    comp: _Compiled,
+    crit_id: str,
+    sents: list[_Sent],
+    wrong: dict[int, set[int]],
+    quality: float,
+) -> float:
+    """Small credit (0-RELEVANCE_MAX) for an answer that uses a criterion's vocabulary outside
+    negations, denials and misconception clauses, scaled by how much it reads as sentences."""
+    vocab = comp.crit_vocab.get(crit_id) or set()
+    if not vocab:
+        return 0.0
+    hits: set[str] = set()
+    on_topic = False
+    for si, s in enumerate(sents):
+        bad = wrong.get(si, set())
+        for k, t in enumerate(s.toks):
+            if t.negated or t.filler or s.clause[k] in bad or t.text in tx.FUNCTION_WORDS:
+                continue
+            if t.stem in comp.topic and t.stem not in _GENERIC:
+                on_topic = True
+            if k < s.n_words and t.stem in vocab and t.stem not in _GENERIC:
+                hits.add(t.stem)
+    if not on_topic:  # never names what the question is about: related words by chance
+        return 0.0
+    return RELEVANCE_MAX * min(1.0, len(hits) / RELEVANCE_HITS) * quality
 
 
 def _round2(x: float) -> float:
@@ -572,7 +749,46 @@ def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
     if status is None and not answer.strip():
         status = "empty"
 
+    # ---- misconceptions (first: a clause stating one earns no key-point credit for its criterion)
+    mc_hits: dict[str, list[str]] = {}
+    wrong_clauses: dict[str, dict[int, set[int]]] = {}
+    """criterion id -> sentence index -> clauses that state a misconception of that criterion."""
+    for mc in rubric.misconceptions:
+        ev = []
+        parts = comp.mc_claim[mc.id]
+        for si, s in enumerate(sents):
+            clauses: set[int] = set()
+            for cue in comp.mc_cues[mc.id]:
+                m = _match_at(cue, s)
+                if m is not None and not m[1]:
+                    lo, hi = min(s.clause[k] for k in m[2]), max(s.clause[k] for k in m[2])
+                    clauses.update(range(lo, hi + 1))
+            if not clauses:
+                for p in parts:
+                    common = p & s.plain
+                    if len(common) >= max(3, CLAIM_MIN_SHARE * len(p)):
+                        clauses.update(
+                            s.clause[k]
+                            for k, t in enumerate(s.toks)
+                            if t.stem in common and not t.negated
+                        )
+            if clauses:
+                # a verbless clause right after ('..., exactly like FP16') belongs to the claim
+                nxt = max(clauses) + 1
+                cl = s.sentence.clauses
+                while nxt < len(cl) and not tx.has_predicate(cl[nxt].tokens):
+                    clauses.add(nxt)
+                    nxt += 1
+            if clauses and not _sentence_denies(sents, si):
+                if s.text not in ev:
+                    ev.append(s.text)
+                wrong_clauses.setdefault(mc.criterion, {}).setdefault(si, set()).update(clauses)
+        if ev:
+            mc_hits[mc.id] = ev
+
     # ---- key points
+    explained_any = False
+    """Some cue sat in a sentence that says more than the cue ('It has saddle points.' does not)."""
     kp_credit: dict[str, float] = {}
     kp_evidence: dict[str, list[str]] = {}
     kp_negated: dict[str, bool] = {}
@@ -581,23 +797,39 @@ def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
         ev: list[str] = []
         neg_seen = False
         distinct: set[str] = set()
-        for s in sents:
+        wrong_here = wrong_clauses.get(kp.criterion, {})
+        for si, s in enumerate(sents):
+            wrong = wrong_here.get(si, set())
             found_here = 0.0
             for cue in comp.kp_cues[kp.id]:
-                m = _match(cue, s, near=CREDIT_NEG_REACH)
+                m = _match_at(cue, s, near=CREDIT_NEG_REACH)
                 if m is None:
                     continue
+                if wrong and any(s.clause[k] in wrong for k in m[2]):
+                    continue  # these words state a misconception of the same criterion
                 if m[1]:
                     neg_seen = True
                     continue
-                found_here = max(found_here, s.quality * _support(s, cue, comp.question))
+                support = _support(s, cue, comp.question)
+                if support >= 1.0:
+                    explained_any = True
+                found_here = max(found_here, s.quality * support)
                 distinct.add(" ".join(sorted(set(cue.alternatives[0]))))
             if found_here == 0.0 and comp.kp_text[kp.id]:
                 words = comp.kp_text[kp.id]
-                have = s.plain
+                have = (
+                    {
+                        t.stem
+                        for k, t in enumerate(s.toks)
+                        if not t.negated and s.clause[k] not in wrong
+                    }
+                    if wrong
+                    else s.plain
+                )
                 share = len(words & have) / len(words)
                 if share >= KP_TEXT_MIN_SHARE and len(words & have) >= 3:
                     found_here = KP_TEXT_CREDIT * s.quality
+                    explained_any = True
             if found_here > 0:
                 if found_here > best:
                     best = found_here
@@ -608,20 +840,6 @@ def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
         kp_credit[kp.id] = best
         kp_evidence[kp.id] = ev if best > 0 else []
         kp_negated[kp.id] = neg_seen and best == 0
-
-    # ---- misconceptions
-    mc_hits: dict[str, list[str]] = {}
-    for mc in rubric.misconceptions:
-        ev = []
-        parts = comp.mc_claim[mc.id]
-        for si, s in enumerate(sents):
-            hit = any((m := _match(cue, s)) is not None and not m[1] for cue in comp.mc_cues[mc.id])
-            if not hit:
-                hit = any(len(p & s.plain) >= max(3, CLAIM_MIN_SHARE * len(p)) for p in parts)
-            if hit and not _sentence_denies(sents, si) and s.text not in ev:
-                ev.append(s.text)
-        if ev:
-            mc_hits[mc.id] = ev
 
     # ---- off topic: nothing matched and little shared vocabulary
     if status is None:
@@ -643,6 +861,9 @@ def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
     listed = sum(len(s.toks) for s in sents if s.is_list)
     explained = sum(len(s.toks) for s in sents if not s.is_list and s.quality >= 0.5)
     bag = len(all_real) >= 6 and (ratio < BAG_RATIO or (listed >= 6 and explained < 8))
+    # terms dressed up as sentences: several points named, none said anything about
+    named_only = sum(1 for v in kp_credit.values() if v > 0) >= 2 and not explained_any
+    bag = bag or named_only
     if bag and status is None:
         notes.append("reads as a list of terms without explanation; each criterion capped at 1")
 
@@ -671,8 +892,12 @@ def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
         if wsum == 0:
             coverage = ref_boost * 0.75
         lifted = coverage + REFERENCE_LIFT * ref_boost * (1 - coverage) if coverage > 0 else 0.0
-        raw = 4.0 * lifted
-        score = int(round(raw + 1e-9))
+        vague = 0.0
+        floor, floor_phrase = 0, ""
+        if status is None and not bag and not inj:
+            vague = _relevance(comp, crit.id, sents, wrong_clauses.get(crit.id, {}), avg_quality)
+            floor, floor_phrase = _level_floor(comp, crit.id, sents, wrong_clauses.get(crit.id, {}))
+        raw = max(4.0 * max(lifted, vague), float(floor))
         found = [k.id for k in kps if kp_credit[k.id] >= 0.5]
         weak = [k.id for k in kps if 0 < kp_credit[k.id] < 0.5]
         missed = [k.id for k in kps if kp_credit[k.id] == 0]
@@ -680,11 +905,15 @@ def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
         if found:
             parts.append("covered: " + ", ".join(found))
         if weak:
-            parts.append("named without explanation: " + ", ".join(weak))
+            parts.append("mentioned but not explained: " + ", ".join(weak))
+        if floor and floor > 4.0 * max(lifted, vague):
+            parts.append(f"says what a level-{floor} answer says ('{floor_phrase}')")
+        elif vague > lifted and vague > 0:
+            parts.append("on-topic words without a key point (small credit)")
         if missed:
             negs = [m for m in missed if kp_negated[m]]
             parts.append(
-                "missing: "
+                "missed: "
                 + ", ".join(missed)
                 + (f" (negated in the answer: {', '.join(negs)})" if negs else "")
             )
@@ -701,17 +930,18 @@ def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
                 for e in mc_hits[mc.id]:
                     if e not in evidence:
                         evidence.append(e)
-        score = max(0, min(4, score - penalty))
-        if bag and score > 1:
-            score = 1
+        raw = max(0.0, min(4.0, raw - penalty))
+        if bag and raw > 1:
+            raw = 1.0
             parts.append("capped at 1: terms listed without explanation")
-        if inj and score > 1:
-            score = 1
+        if inj and raw > 1:
+            raw = 1.0
             parts.append("capped at 1: the answer addresses the grader")
         if status is not None:
-            score = 0
+            raw = 0.0
             evidence = []
             parts = [_STATUS_TEXT[status]]
+        score = int(round(raw + 1e-9))
         criteria.append(
             CriterionScore(
                 id=crit.id,
@@ -720,7 +950,7 @@ def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
                 evidence=evidence,
             )
         )
-        overall += crit.weight * score
+        overall += crit.weight * (raw if FRACTIONAL_OVERALL else score)
     overall = overall / total_w if rubric.criteria else 0.0
     if status is not None:
         overall = 0.0
@@ -734,7 +964,8 @@ def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
             KeyPointResult(
                 id=k.id,
                 covered=status is None and kp_credit[k.id] >= 0.5,
-                evidence=kp_evidence[k.id] if status is None and kp_credit[k.id] >= 0.5 else [],
+                # not covered but with evidence = mentioned without being explained
+                evidence=kp_evidence[k.id] if status is None and kp_credit[k.id] > 0 else [],
             )
             for k in rubric.key_points
         ],
@@ -804,20 +1035,43 @@ def _grade_reference(rubric: Rubric, answer: str) -> Grade:
         overall = 0.0
         notes.append(_STATUS_TEXT[status])
     by_cues = _grade_rubric(rubric, answer) if rubric.criteria else None
-    crit_ids = [c.id for c in rubric.criteria] or ["reference"]
     evidence = [s.text for s in sents][:3] if not status else []
+    criteria = [
+        CriterionScore(
+            id=rubric.criteria[0].id if len(rubric.criteria) == 1 else "reference",
+            score=int(round(overall + 1e-9)),
+            rationale=f"{method} with the reference answer: {sim:.2f}",
+            evidence=evidence,
+        )
+    ]
+    if len(rubric.criteria) > 1:
+        # Derived criteria (e.g. main idea / coverage) each cover part of the reference: each is
+        # scored on its own part, with the quotes that matched its points. The overall stays
+        # the similarity with the whole reference.
+        criteria = []
+        cue_crit = {c.id: c for c in by_cues.criteria} if by_cues else {}
+        for crit in rubric.criteria:
+            part = "\n".join(k.text for k in rubric.key_points if k.criterion == crit.id)
+            csim, _ = (
+                (0.0, method) if status or not part else _similarity(rubric.question, part, kept)
+            )
+            csim = max(0.0, min(1.0, csim))
+            cscore = 4.0 * csim if not inj else min(1.0, 4.0 * csim)
+            cev = list(cue_crit[crit.id].evidence) if crit.id in cue_crit and not status else []
+            criteria.append(
+                CriterionScore(
+                    id=crit.id,
+                    score=int(round(cscore + 1e-9)),
+                    rationale=f"{method} with this criterion's part of the reference "
+                    f"({sum(1 for k in rubric.key_points if k.criterion == crit.id)} points): "
+                    f"{csim:.2f}",
+                    evidence=cev,
+                )
+            )
     return Grade(
         question_id=rubric.id,
         overall=_round2(overall),
-        criteria=[
-            CriterionScore(
-                id=cid,
-                score=int(round(overall + 1e-9)),
-                rationale=f"{method} with the reference answer: {sim:.2f}",
-                evidence=evidence,
-            )
-            for cid in crit_ids
-        ],
+        criteria=criteria,
         key_points=by_cues.key_points
         if by_cues and not status
         else [KeyPointResult(id=k.id, covered=False) for k in rubric.key_points],

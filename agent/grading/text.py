@@ -402,7 +402,12 @@ _CONTRACTIONS = [
     (re.compile(r"n't\b", re.I), " not"),
 ]
 
-_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?|[.!?;:,\u2014\u2013()\"]|--|\s-\s")
+_TOKEN_RE = re.compile(
+    r"\d+(?:[.,]\d+)+(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?|%|[.!?;:,\u2014\u2013()\"]|--|\s-\s"
+)
+_NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*$")
+NUMBER_STEM = "#num"
+"""Extra index stem every number carries; a cue word written `<num>` matches any number."""
 _SENTENCE_END = frozenset(".!?;")
 _CLAUSE_BREAK = frozenset(':,\u2014\u2013()"') | {"--", "-"}
 
@@ -419,6 +424,9 @@ class Token:
     neg_distance: int = 0
     """Words since the negation this token is in the scope of (0 = not negated)."""
     filler: bool = False
+    denied: bool = False
+    """Inside a denial-of-knowledge frame ("I don't know what X means", "never heard of X"): the
+    candidate names X without claiming it, so X earns nothing (it is also marked negated)."""
 
 
 @dataclass
@@ -471,6 +479,9 @@ def _raw_words(text: str) -> list[tuple[str, int, int]]:
         word = m.group(0).strip()
         start, end = m.start(), m.end()
         low = word.lower()
+        if low == "%":
+            out.append(("percent", start, end))
+            continue
         if "'" in low:
             base, _, suffix = low.partition("'")
             if suffix == "t":  # isn't, doesn't, can't, won't
@@ -527,6 +538,230 @@ def _apply_asr_fixes(words: list[tuple[str, int, int]]) -> list[tuple[str, int, 
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# Abbreviations and synonyms
+# ---------------------------------------------------------------------------------------------
+
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "bn": ("batch", "norm"),
+    "ln": ("layer", "norm"),
+    "lr": ("learning", "rate"),
+    "lrs": ("learning", "rates"),
+    "gd": ("gradient", "descent"),
+    "sgd": ("stochastic", "gradient", "descent"),
+    "nn": ("neural", "network"),
+    "nns": ("neural", "networks"),
+    "dnn": ("deep", "neural", "network"),
+    "dnns": ("deep", "neural", "networks"),
+    "cnn": ("convolutional", "neural", "network"),
+    "cnns": ("convolutional", "neural", "networks"),
+    "rnn": ("recurrent", "neural", "network"),
+    "rnns": ("recurrent", "neural", "networks"),
+    "mlp": ("multilayer", "perceptron"),
+    "mlps": ("multilayer", "perceptrons"),
+    "llm": ("large", "language", "model"),
+    "llms": ("large", "language", "models"),
+    "kd": ("knowledge", "distillation"),
+    "oom": ("out", "of", "memory"),
+    "ooms": ("out", "of", "memory"),
+    "dp": ("data", "parallel"),
+    "ddp": ("distributed", "data", "parallel"),
+    "fsdp": ("fully", "sharded", "data", "parallel"),
+    "tp": ("tensor", "parallel"),
+    "pp": ("pipeline", "parallel"),
+    "amp": ("automatic", "mixed", "precision"),
+    "hbm": ("high", "bandwidth", "memory"),
+    "sm": ("streaming", "multiprocessor"),
+    "sms": ("streaming", "multiprocessors"),
+    "kv": ("key", "value"),
+    "val": ("validation",),
+    "wd": ("weight", "decay"),
+    "bs": ("batch", "size"),
+    "mse": ("mean", "squared", "error"),
+    "svm": ("support", "vector", "machine"),
+    "moe": ("mixture", "of", "experts"),
+    "grad": ("gradient",),
+    "grads": ("gradients",),
+    "param": ("parameter",),
+    "params": ("parameters",),
+    "ckpt": ("checkpoint",),
+    "attn": ("attention",),
+    "seqlen": ("sequence", "length"),
+    "batchnorm": ("batch", "norm"),
+    "layernorm": ("layer", "norm"),
+    "float16": ("fp16",),
+    "half": ("fp16",),
+    "bfloat16": ("bf16",),
+    "bfloat": ("bf16",),
+    "float32": ("fp32",),
+}
+"""Abbreviations -> the words they stand for (applied to answers AND cues, so 'BN' meets a cue
+'batch norm' and a cue 'SGD' meets 'stochastic gradient descent'). 'half' only as 'half
+precision' (see `_SYNONYM_SEQS`)."""
+
+_UPPER_ONLY = frozenset("bn ln gd kd dp tp pp sm sms wd bs".split())
+"""Ambiguous in lower case ('ln' the natural log, 'bn' a billion, 'bs', 'pp', 'sm'): expanded only
+when written in capitals."""
+
+_SYNONYM_SEQS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("batch", "normalization"): ("batch", "norm"),
+    ("batch", "normalisation"): ("batch", "norm"),
+    ("layer", "normalization"): ("layer", "norm"),
+    ("layer", "normalisation"): ("layer", "norm"),
+    ("half", "precision"): ("fp16",),
+    ("half", "precision", "float"): ("fp16",),
+    ("single", "precision"): ("fp32",),
+    ("full", "precision"): ("fp32",),
+    ("brain", "float"): ("bf16",),
+    ("brain", "float", "16"): ("bf16",),
+    ("bfloat", "16"): ("bf16",),
+    ("float", "16"): ("fp16",),
+    ("float", "32"): ("fp32",),
+    ("seq", "len"): ("sequence", "length"),
+    ("seq", "length"): ("sequence", "length"),
+    ("multi", "layer", "perceptron"): ("multilayer", "perceptron"),
+    ("kv", "cache"): ("key", "value", "cache"),
+}
+"""Multi-word variants -> one canonical spelling ('half precision' = 'fp16')."""
+
+_SYN_FIRST = {k[0] for k in _SYNONYM_SEQS}
+
+
+def _apply_abbreviations(words: list[tuple[str, int, int]], src: str) -> list[tuple[str, int, int]]:
+    """Expand abbreviations and canonicalise synonyms; expanded words keep the abbreviation's
+    span, so quotes stay exact. 'LR' is read as learning rate unless the text talks about
+    logistic regression."""
+    logistic = "logistic" in src.lower()
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    n = len(words)
+    while i < n:
+        w, start, end = words[i]
+        if w in _SYN_FIRST:
+            for size in (3, 2):
+                if i + size > n:
+                    continue
+                repl = _SYNONYM_SEQS.get(tuple(x for x, _, _ in words[i : i + size]))
+                if repl is not None:
+                    e = words[i + size - 1][2]
+                    out.extend((r, start, e) for r in repl)
+                    i += size
+                    break
+            else:
+                repl = None
+            if repl is not None:
+                continue
+        exp = ABBREVIATIONS.get(w)
+        if exp is not None and w != "half":
+            surface = src[start:end]
+            if w in _UPPER_ONLY and not surface.rstrip("s").isupper():
+                exp = None
+            elif w in ("lr", "lrs") and logistic:
+                exp = None
+            if exp is not None:
+                out.extend((r, start, end) for r in exp)
+                i += 1
+                continue
+        out.append((w, start, end))
+        i += 1
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Denial of knowledge
+# ---------------------------------------------------------------------------------------------
+
+_DENY_SUBJECT = frozenset({"i", "we"})
+_DENY_AUX = frozenset(
+    "do does did am are is have has had can could will would really honestly actually just "
+    "even quite fully totally".split()
+)
+_DENY_VERBS = frozenset(
+    "know knew remember recall understand get heard hear seen learned learnt studied".split()
+)
+_WH = frozenset("what how why which where when whether".split())
+_DENY_SCOPE_END = frozenset(
+    "but however although though whereas yet because so instead since therefore thus hence "
+    "anyway".split()
+)
+
+
+def _denial_frames(plain: list[str]) -> list[bool]:
+    """Word flags for denial-of-knowledge frames: "I don't know what X means", "I'm not sure
+    how X works", "I can't remember X", "(I have) never heard of X", "no idea what X is", "not
+    familiar with X". The frame runs from its opening word to the end of the clause (a comma,
+    a sentence end, or 'but', 'because', 'so'...; 'and' ends it before a new subject)."""
+    flags = [False] * len(plain)
+    n = len(plain)
+    i = 0
+    while i < n:
+        start = None
+        j = i
+        w = plain[i]
+        if w in _DENY_SUBJECT:
+            j = i + 1
+            while j < n and plain[j] in _DENY_AUX:
+                j += 1
+            if j < n and plain[j] in ("not", "never"):
+                k = j + 1
+                while k < n and plain[k] in _DENY_AUX:
+                    k += 1
+                if k < n and (
+                    plain[k] in _DENY_VERBS
+                    or (
+                        plain[k] in ("sure", "certain", "clear")
+                        and k + 1 < n
+                        and plain[k + 1] in _WH
+                    )
+                    or (
+                        plain[k] in ("familiar", "aware")
+                        and k + 1 < n
+                        and plain[k + 1] in ("with", "of")
+                    )
+                ):
+                    start, j = i, k + 1
+            elif (
+                j < n
+                and plain[j] in ("no", "zero")
+                and j + 1 < n
+                and plain[j + 1] in ("idea", "clue")
+            ):
+                start, j = i, j + 2
+            elif j < n and plain[j] in ("forgot", "forget", "forgotten"):
+                start, j = i, j + 1
+        elif w == "never" and i + 1 < n and plain[i + 1] in ("heard", "seen", "learned", "learnt"):
+            start, j = i, i + 2
+        elif (
+            w == "no"
+            and i + 1 < n
+            and plain[i + 1] in ("idea", "clue")
+            and i + 2 < n
+            and (plain[i + 2] in _WH or plain[i + 2] in ("about", "of"))
+        ):
+            start, j = i, i + 2
+        if start is None:
+            i += 1
+            continue
+        k = start
+        while k < n:
+            x = plain[k]
+            if x in _SENTENCE_END or x in _CLAUSE_BREAK or not x:
+                break
+            if k >= j and x in _DENY_SCOPE_END:
+                break
+            if (
+                k >= j
+                and x == "and"
+                and k + 1 < n
+                and plain[k + 1] in ("i", "we", "you", "it", "they", "then", "so", "this")
+            ):
+                break
+            flags[k] = True
+            k += 1
+        i = max(k, i + 1)
+    return flags
+
+
 def _mark_fillers(words: list[tuple[str, int, int]]) -> list[bool]:
     flags = [False] * len(words)
     n = len(words)
@@ -573,9 +808,10 @@ def _negating_phrase_at(words: list[str], i: int) -> int:
 def analyze(text: str) -> list[Sentence]:
     """Sentences of `text`, each with its tokens and clauses; negation scope marked per token."""
     src = normalize_chars(text)
-    words = _apply_asr_fixes(_raw_words(src))
+    words = _apply_abbreviations(_apply_asr_fixes(_raw_words(src)), src)
     fillers = _mark_fillers(words)
     plain = [w for w, _, _ in words]
+    denied = _denial_frames(plain)
 
     sentences: list[Sentence] = []
     current: list[Token] = []
@@ -641,9 +877,10 @@ def analyze(text: str) -> list[Sentence]:
             stem=stem(w),
             start=start,
             end=end,
-            negated=neg_left > 0,
-            neg_distance=neg_since + 1 if neg_left > 0 else 0,
+            negated=neg_left > 0 or denied[i],
+            neg_distance=1 if denied[i] else (neg_since + 1 if neg_left > 0 else 0),
             filler=is_filler,
+            denied=denied[i],
         )
         current.append(tok)
         clause_toks.append(tok)
@@ -660,7 +897,15 @@ def analyze(text: str) -> list[Sentence]:
             for k in range(1, phrase_len):
                 if i + k < n:
                     w2, s2, e2 = words[i + k]
-                    t2 = Token(text=w2, stem=stem(w2), start=s2, end=e2, negated=False)
+                    t2 = Token(
+                        text=w2,
+                        stem=stem(w2),
+                        start=s2,
+                        end=e2,
+                        negated=denied[i + k],
+                        neg_distance=1 if denied[i + k] else 0,
+                        denied=denied[i + k],
+                    )
                     current.append(t2)
                     clause_toks.append(t2)
                     last_end = e2
@@ -673,12 +918,17 @@ def analyze(text: str) -> list[Sentence]:
 
 
 def content_stems(text: str) -> list[str]:
-    """Stems of the non-function, non-filler words of `text` (for cue and similarity matching)."""
+    """Stems of the non-function, non-filler words of `text` (for cue and similarity matching).
+    An expanded abbreviation ('SGD' -> stochastic gradient descent) gives only its last word, so
+    it weighs as one word."""
     out = []
     for s in analyze(text):
-        for t in s.tokens:
+        toks = s.tokens
+        for i, t in enumerate(toks):
             if t.filler or t.text in FUNCTION_WORDS:
                 continue
+            if i + 1 < len(toks) and (toks[i + 1].start, toks[i + 1].end) == (t.start, t.end):
+                continue  # an expanded abbreviation counts once, by its last word ('SGD')
             out.append(t.stem)
     return out
 

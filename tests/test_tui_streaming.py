@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from textual.widgets import Static, TextArea
 from test_tui_flow import settle
+from textual.widgets import Static, TextArea
 from tui_helpers import GD_WEAK, NO_MIC, SHORT_TRACK, widget_text, write_track
 
 from agent.config import load_settings

@@ -21,7 +21,7 @@ from agent.bank.models import (
     ReferenceAnswers,
     Rubric,
 )
-from agent.bank.text import is_content, stem, words
+from agent.text import is_content, stem, words
 
 MAX_KEY_POINTS = 10
 MAX_CUES = 6

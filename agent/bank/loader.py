@@ -18,7 +18,6 @@ from typing import Any
 from agent.bank.derive import DeriveError, derive_rubric
 from agent.bank.models import TOPICS, Rubric, Track
 from agent.bank.source import Entry, YamlProblem, read_yaml, validation_problems
-from agent.bank.text import content_stems, set_cosine
 from agent.bank.validate import (
     check_duplicates,
     check_rubric,
@@ -26,6 +25,7 @@ from agent.bank.validate import (
     check_track,
 )
 from agent.errors import RubricError, UsageError
+from agent.text import content_stems, set_cosine
 
 __all__ = ["Bank", "collect_bank", "derive_rubric", "load_bank", "validate_paths"]
 

@@ -126,7 +126,7 @@ def check_rubric(entry: Entry, *, shipped: bool) -> list[str]:
 
 
 def _check_cues(entry: Entry, loc: tuple, cues: list[str]) -> list[str]:
-    from agent.bank.text import words
+    from agent.text import words
 
     return [
         entry.problem((*loc, j), "cue has no words (it would match any answer)")

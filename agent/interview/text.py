@@ -1,19 +1,36 @@
-"""Small text helpers shared by the interviewer: normalising, content words, leak checks.
+"""Text helpers for the interviewer: content words, question identity, leak checks.
 
-Pure functions, no I/O. The leak check is what keeps the interviewer from reading out the
-reference answer: any text it is about to say is compared against the rubric's reference answers
-(and key-point texts) and rejected when it reproduces one of their sentences.
+Pure functions, no I/O. The basic layer (normalising, tokens, sentences, stems) is agent/text.py;
+the interviewer uses its coarse variants on purpose: `plain_words` (split at hyphens) and
+`prefix_stem` (6-character prefix), plus its own short stopword list, so that the leak check and
+the off-topic test match loosely. The leak check is what keeps the interviewer from reading out
+the reference answer: any text it is about to say is compared against the rubric's reference
+answers (and key-point texts) and rejected when it reproduces one of their sentences.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-_WORD = re.compile(r"[a-z0-9]+(?:['_][a-z0-9]+)*")
-_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
+from agent.text import normalize, sentences
+from agent.text import plain_words as words
+from agent.text import prefix_stem as stem
 
-STOPWORDS = frozenset(
+__all__ = [
+    "INTERVIEW_STOPWORDS",
+    "content_words",
+    "leaks",
+    "normalize",
+    "reference_texts",
+    "rubric_leak",
+    "same_question",
+    "sentences",
+    "stem",
+    "vocabulary",
+    "words",
+]
+
+INTERVIEW_STOPWORDS = frozenset(
     """
     a an the and or but if then else of to in on at by for with from as is are was were be been
     being it its this that these those there here what which who whom whose how why when where do
@@ -24,33 +41,16 @@ STOPWORDS = frozenset(
     thing things kind sort way ok okay um uh erm hmm yeah actually basically guess mean
     """.split()
 )
-
-
-def normalize(text: str) -> str:
-    """Lowercase, unify apostrophes and dashes, collapse whitespace."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2014", " ").lower()
-    return " ".join(text.split())
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(normalize(text))
-
-
-def stem(word: str) -> str:
-    """A crude stem: enough to match 'converges' with 'convergence'."""
-    return word[:6] if len(word) > 6 else word
+"""Shorter than agent.text.STOPWORDS on purpose: the leak check counts a sentence's content
+words, and words like 'given', 'using' or 'per' carry the answer's meaning there."""
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS and len(w) > 2]
+    return [w for w in words(text) if w not in INTERVIEW_STOPWORDS and len(w) > 2]
 
 
 def vocabulary(texts: Iterable[str]) -> set[str]:
     return {stem(w) for t in texts for w in content_words(t)}
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text or "") if s.strip()]
 
 
 def same_question(a: str, b: str) -> bool:

@@ -481,7 +481,7 @@ def match_turns(transcript: ImportedTranscript, bank: Bank) -> list[Match]:
     """Match every turn to a rubric: by id, by a given reference answer (derived rubric), by the
     closest bank question, as a follow-up of the question before it, or to nothing."""
     from agent.bank.derive import DeriveError, derive_rubric
-    from agent.bank.text import content_stems, set_cosine
+    from agent.text import content_stems, set_cosine
 
     matches: list[Match] = []
     seen: dict[str, Match] = {}

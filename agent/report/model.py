@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from agent.report.drill import DrillPlan, build_drill_plan
 from agent.report.history import question_event, rubric_for, score_of, topic_of
+from agent.sessions.store import mean_score
 
 if TYPE_CHECKING:
     from agent.bank.loader import Bank
@@ -430,15 +431,13 @@ def build_session_report(
         topics.setdefault(q.topic, []).append(q)
     topic_scores = []
     for topic, qs in topics.items():
-        scores = [q.score for q in qs if q.score is not None]
         topic_scores.append(
             TopicScore(
                 topic=topic,
-                score=round(sum(scores) / len(scores), 2) if scores else None,
+                score=mean_score(q.score for q in qs),
                 questions=[q.question_id for q in qs],
             )
         )
-    scored = [q.score for q in questions if q.score is not None]
     plan = list(record.plan)
     return SessionReport(
         session_id=record.session_id,
@@ -450,7 +449,7 @@ def build_session_report(
         mode=record.mode,
         policy=record.policy,
         grader=record.grader,
-        overall=round(sum(scored) / len(scored), 2) if scored else None,
+        overall=mean_score(q.score for q in questions),
         answered=record.answered,
         asked=len(record.questions),
         planned=len(plan) or len(record.questions),
@@ -612,7 +611,7 @@ def topic_trends(records: list[SessionRecord], bank: Bank | None) -> list[TopicT
                 TrendPoint(
                     session_id=record.session_id,
                     date=(record.started or "")[:10],
-                    score=round(sum(scores) / len(scores), 2),
+                    score=mean_score(scores),
                 )
             )
     return [TopicTrend(topic=t, points=p) for t, p in sorted(series.items())]

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from agent.report.drill import DrillPlan, build_drill_plan
 from agent.report.history import graded_questions, rubric_for, score_of
 from agent.report.model import TopicTrend, topic_trends
+from agent.sessions.store import mean_score
 
 if TYPE_CHECKING:
     from agent.bank.loader import Bank
@@ -108,8 +109,7 @@ def build_progress(records: list[SessionRecord], bank: Bank | None) -> ProgressR
 
 
 def _overall(record: SessionRecord) -> float | None:
-    scores = [s for q in record.questions if (s := score_of(q)) is not None]
-    return round(sum(scores) / len(scores), 2) if scores else None
+    return mean_score(score_of(q) for q in record.questions)
 
 
 def _neg(text: str) -> tuple[int, ...]:

@@ -10,6 +10,7 @@ reached are not counted. The session's overall score is the mean of the per-ques
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,13 @@ from agent.errors import UsageError
 from agent.sessions.journal import JOURNAL_NAME, read_events, session_dir
 
 REAL_ANSWER_INTENTS = ("answer", "off_topic")
+
+
+def mean_score(scores: Iterable[float | None]) -> float | None:
+    """The mean of the scores given (None entries skipped), rounded to 2 places; None when there
+    is none. Session, topic and trend averages all use this."""
+    values = [s for s in scores if s is not None]
+    return round(sum(values) / len(values), 2) if values else None
 
 
 @dataclass
@@ -83,8 +91,7 @@ class SessionRecord:
 
     @property
     def overall(self) -> float | None:
-        scores = [q.score for q in self.questions if q.score is not None]
-        return round(sum(scores) / len(scores), 2) if scores else None
+        return mean_score(q.score for q in self.questions)
 
     def summary(self) -> SessionSummary:
         return SessionSummary(

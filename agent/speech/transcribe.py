@@ -1,9 +1,10 @@
 """Local speech-to-text with faster-whisper, tuned for spoken ML answers.
 
 Defaults measured best on this kind of machine (tiny.en, 2 cores): int8, beam 5, Silero VAD
-filter, `condition_on_previous_text=False` (with a prompt, conditioning can truncate the
+filter, no conditioning on previous text (with a prompt, conditioning can truncate the
 transcript), word timestamps (for delivery metrics), and the ML glossary passed as both
-`initial_prompt` and `hotwords`.
+`initial_prompt` and `hotwords`. Each window of at most 30 s is decoded by decoder.py with one
+encoder pass; longer audio is first cut at pauses (streaming.py).
 
 Whisper invents text on silence and noise ("Thank you for watching."). Three guards keep that
 out: the VAD filter (no speech -> nothing decoded), per-segment evidence thresholds
@@ -83,6 +84,7 @@ class Transcriber:
         self.beam_size = int(getattr(settings, "whisper_beam_size", None) or 5)
         self.cpu_threads = cpu_threads
         self._model = None
+        self._decoder = None
         self._load_lock = threading.Lock()
         self._run_lock = threading.Lock()
 
@@ -185,10 +187,36 @@ class Transcriber:
             return result
         return self.transcribe_once(samples, glossary=glossary, context=context, offset=offset)
 
+    @property
+    def decoder(self):
+        """The single-window decoder (see decoder.py), built on first use."""
+        if self._decoder is None:
+            from agent.speech.decoder import WindowDecoder
+
+            with self._load_lock:
+                if self._decoder is None:
+                    self._decoder = WindowDecoder(
+                        self.model, beam_size=self.beam_size, temperatures=TEMPERATURES
+                    )
+        return self._decoder
+
     def transcribe_once(
-        self, audio, *, glossary=(), context: str = "", offset: float = 0.0
+        self,
+        audio,
+        *,
+        glossary=(),
+        context: str = "",
+        offset: float = 0.0,
+        prefix: str = "",
+        fit_frames: int | None = None,
     ) -> Transcript:
-        """One faster-whisper pass over the whole audio (no splitting at pauses)."""
+        """One Whisper window over the whole audio (no splitting at pauses; at most 30 s).
+
+        `prefix`: text already known to open this audio (streaming passes what an earlier
+        decode of the same audio said); it is forced, not generated, and only the words after
+        it are decoded. `fit_frames`: encode only the speech plus this many 10 ms frames of
+        padding instead of a full 30 s window (see decoder.py; faster, for short final tails).
+        """
         import numpy as np
 
         samples = as_audio(audio)
@@ -198,57 +226,33 @@ class Transcriber:
             return empty  # nothing, or digital silence: no need to wake the model
         initial_prompt, hotwords = self.prompt_for(glossary, context)
         with self._run_lock:
-            segments_iter, info = self.model.transcribe(
+            result = self.decoder.decode(
                 samples,
-                language="en",
-                beam_size=self.beam_size,
-                vad_filter=True,
-                condition_on_previous_text=False,
-                word_timestamps=True,
                 initial_prompt=initial_prompt,
                 hotwords=hotwords,
-                temperature=TEMPERATURES,
-                # Audio reaching here is at most LONG_AUDIO_SECONDS (longer audio is grouped at
-                # pauses first), so one 30 s window: no timestamp tokens means Whisper cannot
-                # jump ahead and skip speech, and no re-decoding of the window's tail (measured:
-                # same WER, LibriVox decode 47.5 s -> 12.3 s). Segments come from word times.
-                without_timestamps=True,
+                prefix=prefix,
+                fit_frames=fit_frames,
             )
-            raw = list(segments_iter)
-        words: list[Word] = []
-        kept: list[str] = []
         glossary_keys = {_norm(t) for t in glossary or ()} | {
             w for t in glossary or () for w in _norm(t).split()
         }
-        for seg in raw:
-            text = seg.text.strip()
-            if not text or _is_hallucination(seg, text, glossary_keys):
-                continue
-            seg_words = [
-                Word(
-                    start=w.start + offset,
-                    end=w.end + offset,
-                    word=w.word.strip(),
-                    probability=float(w.probability),
-                )
-                for w in seg.words or []
-                if w.word.strip()
-            ]
-            if seg_words:
-                seg_words = strip_hallucinated_tail(seg_words)
-                if not seg_words:
-                    continue
-                text = " ".join(w.word for w in seg_words)
-            kept.append(text)
-            words.extend(seg_words)
+        words = [
+            Word(start=w.start + offset, end=w.end + offset, word=w.word.strip(),
+                 probability=w.probability)
+            for w in result.words
+            if w.word.strip()
+        ]  # fmt: skip
+        forced, new = words[: result.prefix_words], words[result.prefix_words :]
+        new_text = " ".join(w.word for w in new)
+        if new and _is_hallucination(result, new_text, glossary_keys, new):
+            new = []  # the forced prefix was already checked when it was first decoded
+        words = strip_hallucinated_tail(forced + new) if new else forced
         segments = sentences(words)
-        text = " ".join(kept).strip()
         return Transcript(
-            text=text,
+            text=" ".join(w.word for w in words).strip(),
             segments=segments,
             words=words,
             duration=duration,
-            language=getattr(info, "language", "en") or "en",
         )
 
 
@@ -295,12 +299,16 @@ def _segment(words: list[Word]) -> Segment:
     return Segment(start=words[0].start, end=words[-1].end, text=" ".join(w.word for w in words))
 
 
-def _is_hallucination(seg: Any, text: str, glossary_keys: set[str]) -> bool:
-    """True for segments Whisper most likely invented (see the module docstring)."""
+def _is_hallucination(seg: Any, text: str, glossary_keys: set[str], words=None) -> bool:
+    """True for segments Whisper most likely invented (see the module docstring).
+
+    `seg` carries Whisper's evidence (no_speech_prob, avg_logprob, compression_ratio); `words`
+    are the decoded words it covers (default: seg.words).
+    """
     no_speech = float(getattr(seg, "no_speech_prob", 0.0) or 0.0)
     logprob = float(getattr(seg, "avg_logprob", 0.0) or 0.0)
     ratio = float(getattr(seg, "compression_ratio", 1.0) or 1.0)
-    words = seg.words or []
+    words = (seg.words if words is None else words) or []
     mean_p = sum(w.probability for w in words) / len(words) if words else 1.0
     if no_speech > 0.6 and logprob < -1.0:
         return True  # Whisper's own rule: says "no speech" and is unsure of the text

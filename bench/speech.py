@@ -35,7 +35,7 @@ from audio_tools import (  # noqa: E402
 
 from agent.speech.glossary import glossary_for  # noqa: E402
 from agent.speech.media import load_audio  # noqa: E402
-from agent.speech.streaming import StreamingTranscriber  # noqa: E402
+from agent.speech.streaming import StreamingTranscriber, StreamParams  # noqa: E402
 from agent.speech.transcribe import Transcriber  # noqa: E402
 from agent.speech.wer import corpus_wer, wer  # noqa: E402
 
@@ -59,40 +59,55 @@ def wer_table(t: Transcriber, name: str, clips: list[tuple[object, str]]) -> Non
         )
 
 
-def end_of_speech(t: Transcriber, audio, reference: str, label: str) -> None:
+def one_pass(t: Transcriber, audio, glossary):
+    """Plain faster-whisper over the whole answer (its own 30 s windows), same settings."""
+    initial_prompt, hotwords = t.prompt_for(glossary)
+    segments, _ = t.model.transcribe(
+        audio, language="en", beam_size=t.beam_size, vad_filter=True, word_timestamps=True,
+        condition_on_previous_text=False, initial_prompt=initial_prompt, hotwords=hotwords,
+    )  # fmt: skip
+    return " ".join(s.text.strip() for s in segments)
+
+
+def end_of_speech(t: Transcriber, audio, reference: str, label: str, rows: list) -> None:
+    import numpy as np
+
     glossary = glossary_for()
     seconds = len(audio) / 16000
     started = time.perf_counter()
-    one = t.transcribe_once(audio, glossary=glossary)
+    one = one_pass(t, audio, glossary)
     one_wait = time.perf_counter() - started
     started = time.perf_counter()
     grouped = t.transcribe(audio, glossary=glossary)
     grouped_wait = time.perf_counter() - started
-
-    stream, stream_wait = realtime_stream(t, audio, glossary)
-    import numpy as np
-
+    ptt, ptt_wait = realtime_stream(t, audio, glossary)
+    plain, plain_wait = realtime_stream(t, audio, glossary, StreamParams(speculate=False))
     trailing = np.concatenate([audio, np.zeros(16000 * 3, dtype=np.float32)])
     hands_free, hands_free_wait = realtime_stream(t, trailing, glossary)
-    streamed = stream.result
-    last = stream.groups[-1][1] - stream.groups[-1][0] if stream.groups else 0.0
-    print(f"{label} answer ({seconds:.0f} s audio), {load()}")
-    print(f"  one pass   wait {one_wait:5.2f} s  WER {wer(reference, one.text):.3f}")
-    print(f"  grouped    wait {grouped_wait:5.2f} s  WER {wer(reference, grouped.text):.3f}")
-    print(
-        f"  streaming  wait {stream_wait:5.2f} s  WER {wer(reference, streamed.text):.3f}  "
-        f"({len(stream.groups)} groups, {stream.closed_while_speaking} closed while speaking, "
-        f"last group {last:.1f} s)  [push-to-talk: stop right after the last word]"
-    )
-    print(
-        f"  streaming  wait {hands_free_wait:5.2f} s  WER {wer(reference, hands_free.result.text):.3f}  "
-        "[hands-free: wait counted from the end of the 3 s closing silence]"
-    )
+    print(f"{label} ({seconds:.0f} s audio), {load()}")
+    table = [
+        ("one pass", one_wait, one, "plain faster-whisper after the answer ends"),
+        ("grouped", grouped_wait, grouped.text, "cut at pauses after the answer ends"),
+        ("push-to-talk", ptt_wait, ptt.result.text,
+         f"speculative; {ptt.speculations} speculations, tail: {ptt.tail_mode} "
+         f"({ptt.tail_seconds:.2f} s)"),
+        ("  no speculation", plain_wait, plain.result.text,
+         f"last group {plain.groups[-1][1] - plain.groups[-1][0]:.1f} s decoded after the stop"),
+        ("hands-free", hands_free_wait, hands_free.result.text,
+         "wait counted from the end of the 3 s closing silence"),
+    ]  # fmt: skip
+    for name, wait, text, note in table:
+        print(f"  {name:16s} wait {wait:5.2f} s  WER {wer(reference, text):.3f}  {note}")
+    rows.append({name.strip(): (wait, wer(reference, text)) for name, wait, text, _ in table})
 
 
-def realtime_stream(t: Transcriber, audio, glossary):
-    """Feed `audio` at the pace it is spoken; return (stream, seconds from last block to text)."""
-    stream = StreamingTranscriber(t, glossary)
+def realtime_stream(t: Transcriber, audio, glossary, params: StreamParams | None = None):
+    """Feed `audio` at the pace it is spoken; return (stream, seconds from last block to text).
+
+    The stop comes right after the last block: the worst case for push-to-talk, where the
+    candidate releases the key the instant they finish the last word.
+    """
+    stream = StreamingTranscriber(t, glossary, params)
     block = 1600
     clock = time.perf_counter()
     for i in range(0, len(audio), block):
@@ -106,9 +121,25 @@ def realtime_stream(t: Transcriber, audio, glossary):
     return stream, time.perf_counter() - ended
 
 
+def summary(rows: list, label: str) -> None:
+    if not rows:
+        return
+    print(f"{label}: {len(rows)} answers")
+    for name in rows[0]:
+        waits = sorted(r[name][0] for r in rows)
+        wers = [r[name][1] for r in rows]
+        print(
+            f"  {name:16s} wait median {waits[len(waits) // 2]:5.2f} s  max {waits[-1]:5.2f} s  "
+            f"mean WER {sum(wers) / len(wers):.3f}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="skip the 60 s real-time run")
+    parser.add_argument("--quick", action="store_true", help="skip the 60 s real-time runs")
+    parser.add_argument(
+        "--voices", default="en-us,en-gb,en-us+m3", help="espeak-ng voices for the long answers"
+    )
     args = parser.parse_args()
     t = Transcriber()
     started = time.perf_counter()
@@ -120,20 +151,23 @@ def main() -> int:
         wer_table(t, "LibriVox", [(p, ref) for p, ref in librivox_clips()])
         ml = [(espeak_wav(s, tmp / f"ml{i}.wav"), s) for i, s in enumerate(ML_ANSWERS)]
         wer_table(t, "espeak ML", ml)
-        full = load_audio(espeak_answer(LONG_ANSWER, LONG_GAPS, tmp / "long.wav"))
-        # 30 s and 60 s answers: the first sentences of the long answer
-        for target in (30, 60) if not args.quick else (30,):
-            count = 1
-            while count < len(LONG_ANSWER):
-                part = load_audio(
-                    espeak_answer(LONG_ANSWER[:count], LONG_GAPS, tmp / f"a{count}.wav")
-                )
-                if len(part) / 16000 >= target:
-                    break
-                count += 1
-            reference = " ".join(LONG_ANSWER[:count])
-            end_of_speech(t, part, reference, f"{target} s")
-        del full
+        # 30 s and 60 s answers (the first sentences of the long answer), in several voices
+        rows: dict[int, list] = {30: [], 60: []}
+        for voice in args.voices.split(","):
+            for target in (30, 60) if not args.quick else (30,):
+                count = 1
+                while count < len(LONG_ANSWER):
+                    path = tmp / f"{voice}-{count}.wav"
+                    part = load_audio(
+                        espeak_answer(LONG_ANSWER[:count], LONG_GAPS, path, voice=voice)
+                    )
+                    if len(part) / 16000 >= target:
+                        break
+                    count += 1
+                reference = " ".join(LONG_ANSWER[:count])
+                end_of_speech(t, part, reference, f"{target} s answer, voice {voice}", rows[target])
+        for target, found in rows.items():
+            summary(found, f"{target} s answers")
     return 0
 
 

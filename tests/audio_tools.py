@@ -189,7 +189,9 @@ LONG_ANSWER: list[str] = [
 LONG_GAPS = [0.9, 0.3, 1.2, 0.4, 0.8, 1.5, 0.5, 0.7, 1.1, 0.3, 0.9, 0.6, 1.0]
 
 
-def espeak_answer(sentences: list[str], gaps: list[float], out: Path, *, speed: int = 150) -> Path:
+def espeak_answer(
+    sentences: list[str], gaps: list[float], out: Path, *, speed: int = 150, voice: str = "en-us"
+) -> Path:
     """One WAV of `sentences` with `gaps[i]` seconds of silence after sentence i."""
     import numpy as np
 
@@ -198,7 +200,7 @@ def espeak_answer(sentences: list[str], gaps: list[float], out: Path, *, speed: 
     out = Path(out)
     pieces = []
     for i, sentence in enumerate(sentences):
-        part = espeak_wav(sentence, out.with_suffix(f".part{i}.wav"), speed=speed)
+        part = espeak_wav(sentence, out.with_suffix(f".part{i}.wav"), speed=speed, voice=voice)
         pieces.append(load_audio(part))
         part.unlink(missing_ok=True)
         if i < len(sentences) - 1:

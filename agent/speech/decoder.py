@@ -111,8 +111,12 @@ class WindowDecoder:
         prompt += [*tok.sot_sequence, tok.no_timestamps]
         return prompt + prefix[:half]
 
-    def _generate(self, encoder_output, prompt: list[int]):
-        """Generate with Whisper's temperature fallback; (tokens, avg_logprob, no_speech, temp)."""
+    def _generate(self, encoder_output, prompt: list[int], prefix: list[int]):
+        """Generate with Whisper's temperature fallback; (tokens, avg_logprob, no_speech, temp).
+
+        CTranslate2 returns a forced prefix as part of the sequence: it is cut off here, so
+        `tokens` holds only what the model generated.
+        """
         candidates = []
         for temperature in self.temperatures:
             if temperature > 0:
@@ -131,7 +135,10 @@ class WindowDecoder:
                 suppress_tokens=self.suppress,
                 **kwargs,
             )[0]
-            tokens = [t for t in result.sequences_ids[0] if t < self.tokenizer.eot]
+            sequence = [t for t in result.sequences_ids[0] if t < self.tokenizer.eot]
+            tokens = sequence[len(prefix) :] if sequence[: len(prefix)] == prefix else sequence
+            # the score is the generated tokens' mean log-probability (length_penalty 1; a
+            # forced prefix is not scored); Whisper's avg_logprob also counts the end token
             avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
             ratio = compression_ratio(self.tokenizer.decode(tokens).strip())
             candidate = (tokens, avg_logprob, result.no_speech_prob, temperature, ratio)
@@ -194,7 +201,12 @@ class WindowDecoder:
         if speech.size == 0:
             return WindowResult()
         features = self.model.feature_extractor(speech)
-        content_frames = min(features.shape[-1] - 1, FRAMES_PER_WINDOW)
+        content_frames = features.shape[-1] - 1
+        if content_frames > FRAMES_PER_WINDOW:
+            raise ValueError(
+                f"{speech.size / SAMPLE_RATE:.1f} s of speech is more than one 30 s window: "
+                "cut it at pauses first (Transcriber.transcribe does)"
+            )
         size = (
             FRAMES_PER_WINDOW
             if fit_frames is None
@@ -206,7 +218,9 @@ class WindowDecoder:
 
         prefix_tokens = self.encode_text(prefix)
         prompt = self._prompt(initial_prompt, hotwords, prefix_tokens)
-        tokens, avg_logprob, no_speech, temperature = self._generate(encoder_output, prompt)[:4]
+        tokens, avg_logprob, no_speech, temperature = self._generate(
+            encoder_output, prompt, prefix_tokens
+        )[:4]
         forced = prompt[len(prompt) - len(prefix_tokens) :] if prefix_tokens else []
         words, prefix_words = self._align(
             forced + tokens, encoder_output, content_frames, len(forced)

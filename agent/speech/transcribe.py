@@ -179,7 +179,7 @@ class Transcriber:
         if len(samples) / SAMPLE_RATE > LONG_AUDIO_SECONDS:
             from agent.speech.streaming import StreamingTranscriber, StreamParams
 
-            stream = StreamingTranscriber(self, glossary, StreamParams(eager=False))
+            stream = StreamingTranscriber(self, glossary, StreamParams(speculate=False))
             step = SAMPLE_RATE  # 1 s blocks, as a recorder would deliver them
             for i in range(0, len(samples), step):
                 stream.feed(samples[i : i + step])
@@ -193,10 +193,11 @@ class Transcriber:
         if self._decoder is None:
             from agent.speech.decoder import WindowDecoder
 
+            model = self.model  # loads it (under the same lock) before the decoder is built
             with self._load_lock:
                 if self._decoder is None:
                     self._decoder = WindowDecoder(
-                        self.model, beam_size=self.beam_size, temperatures=TEMPERATURES
+                        model, beam_size=self.beam_size, temperatures=TEMPERATURES
                     )
         return self._decoder
 
@@ -213,8 +214,8 @@ class Transcriber:
         """One Whisper window over the whole audio (no splitting at pauses; at most 30 s).
 
         `prefix`: text already known to open this audio (streaming passes what an earlier
-        decode of the same audio said); it is forced, not generated, and only the words after
-        it are decoded. `fit_frames`: encode only the speech plus this many 10 ms frames of
+        decode of the same audio said); it is forced, not generated, and the result holds only
+        the words after it. `fit_frames`: encode only the speech plus this many 10 ms frames of
         padding instead of a full 30 s window (see decoder.py; faster, for short final tails).
         """
         import numpy as np
@@ -242,11 +243,12 @@ class Transcriber:
             for w in result.words
             if w.word.strip()
         ]  # fmt: skip
-        forced, new = words[: result.prefix_words], words[result.prefix_words :]
-        new_text = " ".join(w.word for w in new)
-        if new and _is_hallucination(result, new_text, glossary_keys, new):
-            new = []  # the forced prefix was already checked when it was first decoded
-        words = strip_hallucinated_tail(forced + new) if new else forced
+        words = words[result.prefix_words :]  # the forced prefix is the caller's already
+        if words and _is_hallucination(
+            result, " ".join(w.word for w in words), glossary_keys, words
+        ):
+            words = []
+        words = strip_hallucinated_tail(words)
         segments = sentences(words)
         return Transcript(
             text=" ".join(w.word for w in words).strip(),

@@ -89,7 +89,7 @@ def end_of_speech(t: Transcriber, audio, reference: str, label: str, rows: list)
         ("one pass", one_wait, one, "plain faster-whisper after the answer ends"),
         ("grouped", grouped_wait, grouped.text, "cut at pauses after the answer ends"),
         ("push-to-talk", ptt_wait, ptt.result.text,
-         f"speculative; {ptt.speculations} speculations, tail: {ptt.tail_mode} "
+         f"{ptt.speculations} speculative decodes; last group: {ptt.tail_mode} "
          f"({ptt.tail_seconds:.2f} s)"),
         ("  no speculation", plain_wait, plain.result.text,
          f"last group {plain.groups[-1][1] - plain.groups[-1][0]:.1f} s decoded after the stop"),
@@ -152,7 +152,7 @@ def main() -> int:
         ml = [(espeak_wav(s, tmp / f"ml{i}.wav"), s) for i, s in enumerate(ML_ANSWERS)]
         wer_table(t, "espeak ML", ml)
         # 30 s and 60 s answers (the first sentences of the long answer), in several voices
-        rows: dict[int, list] = {30: [], 60: []}
+        rows: dict = {30: [], 60: []}
         for voice in args.voices.split(","):
             for target in (30, 60) if not args.quick else (30,):
                 count = 1
@@ -166,8 +166,23 @@ def main() -> int:
                     count += 1
                 reference = " ".join(LONG_ANSWER[:count])
                 end_of_speech(t, part, reference, f"{target} s answer, voice {voice}", rows[target])
+        # a candidate who talks on with no pause over 0.3 s: the last group grows long, which
+        # is what speculative decoding is for
+        voice = args.voices.split(",")[0]
+        count, flat = 1, [0.3]
+        while count < len(LONG_ANSWER):
+            path = tmp / f"flat-{count}.wav"
+            part = load_audio(espeak_answer(LONG_ANSWER[:count], flat, path, voice=voice))
+            if len(part) / 16000 >= 30:
+                break
+            count += 1
+        rows["no pause"] = []
+        reference = " ".join(LONG_ANSWER[:count])
+        end_of_speech(
+            t, part, reference, f"30 s answer with no pause, voice {voice}", rows["no pause"]
+        )
         for target, found in rows.items():
-            summary(found, f"{target} s answers")
+            summary(found, f"{target} s answers" if isinstance(target, int) else target)
     return 0
 
 

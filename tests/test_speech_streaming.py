@@ -100,7 +100,7 @@ def test_push_to_talk_keeps_settled_words_and_decodes_only_the_rest(transcriber,
     _feed(baseline, audio)
     expected = baseline.finish()
 
-    stream = StreamingTranscriber(transcriber, glossary)
+    stream = StreamingTranscriber(transcriber, glossary, StreamParams(spec_after=0))
     # the answer minus its last 2.5 s, spoken in two steps with the worker catching up, so
     # two speculative decodes of the open group exist when the key is released
     head, middle = len(audio) - int(4.0 * SR), len(audio) - int(2.5 * SR)
@@ -131,7 +131,7 @@ def test_a_pause_before_the_key_means_nothing_is_left_to_decode(transcriber, ans
     import numpy as np
 
     audio, reference = answer
-    stream = StreamingTranscriber(transcriber, glossary_for())
+    stream = StreamingTranscriber(transcriber, glossary_for(), StreamParams(spec_after=0))
     _feed(stream, audio)
     _feed(stream, np.zeros(int(0.5 * SR), dtype=np.float32))  # the candidate stops, then presses
     _settle(stream, 1)
@@ -143,12 +143,24 @@ def test_a_pause_before_the_key_means_nothing_is_left_to_decode(transcriber, ans
 
 def test_preview_shows_the_open_group_as_it_is_spoken(transcriber, answer):
     audio, _ = answer
-    stream = StreamingTranscriber(transcriber, glossary_for())
+    stream = StreamingTranscriber(transcriber, glossary_for(), StreamParams(spec_after=0))
     _feed(stream, audio[: 5 * SR])  # shorter than a group: nothing closed yet
     _settle(stream, 1)
     assert not stream.groups
     assert len(stream.preview.split()) >= 5
     stream.finish()
+
+
+def test_a_short_last_group_is_decoded_from_scratch(transcriber, answer):
+    """By default speculation waits for a long open group: a short one is cheaper to decode."""
+    audio, reference = answer
+    stream = StreamingTranscriber(transcriber, glossary_for())
+    _feed(stream, audio[: 6 * SR])  # one open group of 6 s
+    time.sleep(1.5)
+    assert stream.speculations == 0
+    result = stream.finish()
+    assert stream.tail_mode.startswith("0 words kept")
+    assert wer(" ".join(reference.split()[:15]), " ".join(result.text.split()[:15])) <= 0.3
 
 
 def test_files_never_speculate(transcriber, answer):
@@ -158,7 +170,7 @@ def test_files_never_speculate(transcriber, answer):
     long = np.concatenate([audio, audio])  # > 28 s: cut at pauses, like a recording
     result = transcriber.transcribe(long, glossary=glossary_for())
     assert result.duration > 56 and len(result.words) > 100
-    stream = StreamingTranscriber(transcriber, (), StreamParams(speculate=False))
+    stream = StreamingTranscriber(transcriber, (), StreamParams(speculate=False, spec_after=0))
     _feed(stream, audio[: 5 * SR])
     time.sleep(1.0)
     assert stream.speculations == 0

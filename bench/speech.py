@@ -1,14 +1,16 @@
 """Speech figures on this machine: RTF, WER with/without the ML glossary, end-of-speech wait.
 
-    .venv/bin/python bench/speech.py [--quick]
+    .venv/bin/python bench/speech.py [--quick] [--voices en-us,en-gb,en-us+m3]
 
-Needs espeak-ng and sox (the ML answers are synthesized). The end-of-speech wait simulates a
-push-to-talk answer in real time: audio is fed in 0.1 s blocks at the pace it is spoken, and the
-wait is the time from the last block to the final transcript. "one pass" = one faster-whisper
-call over the whole answer after it ends; "grouped" = the same audio cut at pauses offline
-(what Transcriber.transcribe does for answers > 28 s); "streaming" = groups transcribed while
-the answer is still being spoken (agent.speech.streaming). Load average is printed because
-timings on a shared 2-core machine vary a lot.
+Needs espeak-ng and sox (the ML answers are synthesized). The end-of-speech wait simulates an
+answer spoken in real time: audio is fed in 0.1 s blocks at the pace it is spoken, and the wait
+is the time from the last block to the final transcript. Rows: "one pass" = plain
+faster-whisper over the whole answer after it ends; "grouped" = the same audio cut at pauses
+after it ends (what Transcriber.transcribe does for answers > 28 s); "push-to-talk" = the
+streaming transcriber as the app uses it, stopped right after the last word; "no speculation"
+= the same with speculative decoding off; "hands-free" = the answer followed by the 3 s of
+silence that ends it. An extra 30 s answer with no pause over 0.3 s shows the case speculative
+decoding is for. Load average is printed because timings on a shared 2-core machine vary a lot.
 """
 
 from __future__ import annotations

@@ -155,12 +155,13 @@ def test_a_short_last_group_is_decoded_from_scratch(transcriber, answer):
     """By default speculation waits for a long open group: a short one is cheaper to decode."""
     audio, reference = answer
     stream = StreamingTranscriber(transcriber, glossary_for())
-    _feed(stream, audio[: 6 * SR])  # one open group of 6 s
+    _feed(stream, audio[: int(4.5 * SR)])  # one open group of 4.5 s
     time.sleep(1.5)
     assert stream.speculations == 0
     result = stream.finish()
     assert stream.tail_mode.startswith("0 words kept")
-    assert wer(" ".join(reference.split()[:15]), " ".join(result.text.split()[:15])) <= 0.3
+    said = len(result.text.split())
+    assert said >= 8 and wer(" ".join(reference.split()[:said]), result.text) <= 0.3
 
 
 def test_files_never_speculate(transcriber, answer):

@@ -12,9 +12,8 @@ was measured here to raise WER from 0.13 to 0.18-0.21. This module cuts only ins
 4. At the end (`finish()`), only the last open group is left to transcribe.
 
 Push-to-talk ends an answer with no closing silence, so step 4 is the wait the candidate sees.
-A last group of up to ~8 s is simply decoded then, with an encoder window that fits it
-(decoder.py): about 0.5 s. For a longer one (a candidate who talks on without pausing), the
-worker uses its idle time (it is idle ~85% of the time: RTF ~0.15) to decode the open group
+A last group of up to `spec_after` (10 s) is simply decoded then, with an encoder window that
+fits it (decoder.py): about 0.5 s. For a longer one, the worker uses its idle time (it is idle ~85% of the time: RTF ~0.15) to decode the open group
 speculatively, again and again, as speech arrives, and keeps the words that are
 settled: they ended at least `settle` seconds before the decoded audio did, and the decode
 before said the same words up to there (Whisper's last words change as more audio arrives,
@@ -67,12 +66,11 @@ class StreamParams(BaseModel):
     speculate: bool = True
     """Decode the open group while the worker is idle (steps 5-6 above). Files never do: no
     one is waiting, and results must not depend on timing."""
-    spec_after: float = Field(8.0, ge=0)
-    """Speculate only once the open group holds this much audio. A shorter last group is
-    decoded from scratch after the stop as fast as speculation would finish it (measured
-    0.47-0.61 s for 4.8-7.6 s groups, against 0.50-0.79 s with speculation, same or better
-    WER); speculation is for the candidate who talks on with no pause, where the last group
-    can grow to `max_group` and one decode of it would take over a second."""
+    spec_after: float = Field(10.0, ge=0)
+    """Speculate only once the open group holds this much audio. Decoding the last group from
+    scratch after the stop took 0.44-0.65 s for 4.8-7.6 s groups and 0.40-0.47 s for 10 s,
+    but about 1.05 s for 15 s; speculation held the wait at 0.36-0.79 s whatever the length,
+    and below 10 s the decode in flight when the key is released cost as much as it saved."""
     spec_min_new: float = Field(0.8, ge=0)
     """A new speculative decode needs at least this much new audio since the previous one."""
     settle: float = Field(1.0, ge=0)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -131,7 +132,7 @@ def summary(rows: list, label: str) -> None:
         waits = sorted(r[name][0] for r in rows)
         wers = [r[name][1] for r in rows]
         print(
-            f"  {name:16s} wait median {waits[len(waits) // 2]:5.2f} s  max {waits[-1]:5.2f} s  "
+            f"  {name:16s} wait median {statistics.median(waits):5.2f} s  max {waits[-1]:5.2f} s  "
             f"mean WER {sum(wers) / len(wers):.3f}"
         )
 

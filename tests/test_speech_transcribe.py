@@ -153,3 +153,16 @@ def test_streaming_transcribes_settled_speech_while_talking(transcriber, long_an
     assert all(end - start <= 26 for start, end in stream.groups)
     assert wer(" ".join(LONG_ANSWER), result.text) <= 0.30, result.text
     assert all(a.start <= b.start for a, b in zip(result.words, result.words[1:], strict=False))
+
+
+def test_sentences_do_not_end_at_abbreviations():
+    from agent.speech.models import Word
+    from agent.speech.transcribe import sentences
+
+    said = ["And", "Mr.", "Dashwood", "left.", "Use", "e.g.", "Adam.", "Why?"]
+    words = [Word(word=w, start=i * 0.4, end=i * 0.4 + 0.3) for i, w in enumerate(said)]
+    assert [s.text for s in sentences(words)] == [
+        "And Mr. Dashwood left.",
+        "Use e.g. Adam.",
+        "Why?",
+    ]

@@ -283,12 +283,18 @@ def strip_hallucinated_tail(words: list[Word]) -> list[Word]:
     return words
 
 
+ABBREVIATIONS = {"mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "vs.", "e.g.", "i.e.", "etc."}
+"""Words ending in a period that do not end a sentence ("Mr. Dashwood", "e.g. Adam")."""
+
+
 def sentences(words: list[Word], *, gap: float = 1.0) -> list[Segment]:
     """Segments from word times: a new segment after . ? ! or a silence longer than `gap`."""
     segments: list[Segment] = []
     current: list[Word] = []
     for word in words:
-        if current and (word.start - current[-1].end > gap or current[-1].word[-1:] in ".?!"):
+        last = current[-1].word if current else ""
+        ends = last[-1:] in ".?!" and last.lower() not in ABBREVIATIONS
+        if current and (word.start - current[-1].end > gap or ends):
             segments.append(_segment(current))
             current = []
         current.append(word)

@@ -16,7 +16,6 @@ the word alignment runs over prefix and new words together, so every word gets a
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -63,17 +62,12 @@ class WindowResult:
     """Audio left after the VAD filter (0: nothing was decoded)."""
 
 
-def compression_ratio(text: str) -> float:
-    data = text.encode("utf-8")
-    return len(data) / len(zlib.compress(data)) if data else 0.0
-
-
 class WindowDecoder:
     """Decodes single windows with a loaded faster-whisper `WhisperModel`."""
 
     def __init__(self, model: Any, *, beam_size: int = 5, temperatures=(0.0, 0.2, 0.4)):
         from faster_whisper.tokenizer import Tokenizer
-        from faster_whisper.transcribe import get_suppressed_tokens
+        from faster_whisper.transcribe import get_compression_ratio, get_suppressed_tokens
 
         self.model = model
         self.beam_size = beam_size
@@ -82,6 +76,7 @@ class WindowDecoder:
             model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en"
         )
         self.suppress = list(get_suppressed_tokens(self.tokenizer, [-1]))
+        self._compression_ratio = get_compression_ratio
 
     def encode_text(self, text: str) -> list[int]:
         return self.tokenizer.encode(" " + text.strip()) if text.strip() else []
@@ -112,7 +107,9 @@ class WindowDecoder:
         return prompt + prefix[:half]
 
     def _generate(self, encoder_output, prompt: list[int], prefix: list[int]):
-        """Generate with Whisper's temperature fallback; (tokens, avg_logprob, no_speech, temp).
+        """Generate with Whisper's temperature fallback.
+
+        Returns (tokens, avg_logprob, no_speech_prob, temperature, compression_ratio).
 
         CTranslate2 returns a forced prefix as part of the sequence: it is cut off here, so
         `tokens` holds only what the model generated.
@@ -140,7 +137,7 @@ class WindowDecoder:
             # the score is the generated tokens' mean log-probability (length_penalty 1; a
             # forced prefix is not scored); Whisper's avg_logprob also counts the end token
             avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
-            ratio = compression_ratio(self.tokenizer.decode(tokens).strip())
+            ratio = self._compression_ratio(self.tokenizer.decode(tokens).strip())
             candidate = (tokens, avg_logprob, result.no_speech_prob, temperature, ratio)
             candidates.append(candidate)
             if result.no_speech_prob > NO_SPEECH_THRESHOLD and avg_logprob < LOGPROB_THRESHOLD:
@@ -218,9 +215,9 @@ class WindowDecoder:
 
         prefix_tokens = self.encode_text(prefix)
         prompt = self._prompt(initial_prompt, hotwords, prefix_tokens)
-        tokens, avg_logprob, no_speech, temperature = self._generate(
+        tokens, avg_logprob, no_speech, temperature, ratio = self._generate(
             encoder_output, prompt, prefix_tokens
-        )[:4]
+        )
         forced = prompt[len(prompt) - len(prefix_tokens) :] if prefix_tokens else []
         words, prefix_words = self._align(
             forced + tokens, encoder_output, content_frames, len(forced)
@@ -237,7 +234,7 @@ class WindowDecoder:
             prefix_words=prefix_words,
             avg_logprob=float(avg_logprob),
             no_speech_prob=float(no_speech),
-            compression_ratio=compression_ratio(self.tokenizer.decode(tokens).strip()),
+            compression_ratio=ratio,
             temperature=float(temperature),
             speech_seconds=speech.size / SAMPLE_RATE,
         )

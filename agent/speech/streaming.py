@@ -13,9 +13,9 @@ was measured here to raise WER from 0.13 to 0.18-0.21. This module cuts only ins
 
 Push-to-talk ends an answer with no closing silence, so step 4 is the wait the candidate sees.
 A last group of up to `spec_after` (10 s) is simply decoded then, with an encoder window that
-fits it (decoder.py): about 0.5 s. For a longer one, the worker uses its idle time (it is idle ~85% of the time: RTF ~0.15) to decode the open group
-speculatively, again and again, as speech arrives, and keeps the words that are
-settled: they ended at least `settle` seconds before the decoded audio did, and the decode
+fits it (decoder.py): about 0.5 s. For a longer one, the worker uses its idle time (it is idle
+~85% of the time: RTF ~0.15) to decode the open group speculatively, again and again, as
+speech arrives, and keeps the words that are settled: they ended at least `settle` seconds before the decoded audio did, and the decode
 before said the same words up to there (Whisper's last words change as more audio arrives,
 earlier ones rarely do; this is LocalAgreement, as in whisper_streaming by Machacek et al.).
 Each decode starts from the kept words: the last `context` seconds of them are heard again and
@@ -45,6 +45,7 @@ from pydantic import BaseModel, Field
 
 from agent.speech import SAMPLE_RATE
 from agent.speech.models import Transcript, Word
+from agent.speech.transcribe import LONG_AUDIO_SECONDS, sentences
 from agent.speech.vad import FRAME_SECONDS, WINDOW, make_scorer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -246,12 +247,12 @@ class StreamingTranscriber:
             return
         with self._lock:
             start, end = self._cut, self._samples
-            group = self._open if self._open.start == start else _OpenGroup(start, heard_to=start)
+            group = self._open_group(start)
             if (
                 end - start < p.spec_after * SAMPLE_RATE
                 or end - group.heard_to < p.spec_min_new * SAMPLE_RATE
                 or not self._has_speech(group.heard_to, end)
-                or (end - start) / SAMPLE_RATE > 28.0
+                or (end - start) / SAMPLE_RATE > LONG_AUDIO_SECONDS  # not one window: no use
             ):
                 return
             samples = self._slice(start, end)
@@ -266,6 +267,10 @@ class StreamingTranscriber:
             group.heard, group.heard_to = heard, end
             self._open = group
             self.speculations += 1
+
+    def _open_group(self, start: int) -> _OpenGroup:
+        """What speculation knows of the group that opens at sample `start` (maybe nothing)."""
+        return self._open if self._open.start == start else _OpenGroup(start, heard_to=start)
 
     def _decode_after(self, kept: list[Word], start: int, end: int, samples) -> list[Word]:
         """The open group's words: `kept`, then what a decode of the audio after them says."""
@@ -283,7 +288,7 @@ class StreamingTranscriber:
 
     def _final_tail(self, start: int, end: int, samples) -> Transcript:
         """The last open group at finish(): reuse the speculation, or decode after its words."""
-        group = self._open if self._open.start == start else _OpenGroup(start, heard_to=start)
+        group = self._open_group(start)
         duration = (end - start) / SAMPLE_RATE
         # a 0.1 s margin: a word that starts right at the speculated edge must not be missed
         if group.heard and not self._has_speech(
@@ -360,8 +365,6 @@ def _key(word: str) -> str:
 
 
 def merge(parts: list[Transcript], *, duration: float) -> Transcript:
-    from agent.speech.transcribe import sentences
-
     words = [w for part in parts for w in part.words]
     segments = sentences(words) if words else [s for part in parts for s in part.segments]
     text = " ".join(p.text for p in parts if p.text).strip()

@@ -1,7 +1,7 @@
 """Basic word handling shared by the bank, the report importer and the interviewer.
 
 Pure functions, stdlib only (cheap to import, so `viva --help` stays fast). The grader has its
-own, much fuller analyzer in agent/grading/text.py (offsets, Porter stemmer, clauses, negation,
+own, much fuller analyzer in agent/grading/text/ (offsets, Porter stems from PyStemmer, clauses, negation,
 abbreviations); this module is the plain layer: one tokenizer, one stopword list, one light
 stemmer, sentences and set similarity.
 

@@ -265,7 +265,8 @@ def test_offline_grader_on_answers_written_after_it(run_viva):
 
 
 def test_a_claim_matched_across_a_contrast_word_is_not_the_claim():
-    from agent.grading.offline import _match, _prepare, compile_cue
+    from agent.grading.cues import _match, compile_cue
+    from agent.grading.lexical import prepare as _prepare
 
     cue = compile_cue("move in the direction of the gradient")
     said = _prepare("We move the weights in the direction of the gradient.", [])[0]

@@ -36,582 +36,66 @@ Reference-only rubrics use `agent.grading.reference.reference_similarity` when a
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from agent.bank.models import Rubric
 from agent.grading import text as tx
+from agent.grading.cues import Cue, compile_cue, match_at
+from agent.grading.lexical import LexSentence, prepare
 from agent.grading.models import CriterionScore, Grade, KeyPointResult, MisconceptionResult
+from agent.grading.rubric_index import RubricIndex, _quoted, compile_rubric
+from agent.grading.screening import injection_spans, sentence_denies, status_check
+from agent.grading.vocab import GENERIC, LIGHT
 
-# Words kept in cues although they are grammatical: they change what a cue means.
-_MEANINGFUL = frozenset(
-    "too always never not no more less most least only all each every per down up out off over "
-    "under before after same both against toward towards without until instead rather between "
-    "across within i my me myself".split()
-)
-_GENERIC = frozenset(
-    tx.stem(w)
-    for w in "model models training train data thing things use used using way ways example also "
-    "really basically actually question answer think know say just one two get make".split()
-)
+__all__ = ["compile_cue", "grade_offline", "injection_spans", "prepare", "token_recall", "_quoted"]
 
-_LIGHT_VERBS = frozenset(
-    tx.stem(w) for w in "make makes made get gets do does be let become".split()
-)
-"""Glue verbs dropped from cues: 'sqrt makes the weights sum to one' ~ 'sqrt so the weights sum'."""
 
-STRUCTURE_FULL = 0.25
-"""A sentence whose share of function words reaches this reads as an explanation (full credit)."""
-STRUCTURE_ZERO = 0.06
-"""At or below this share it is a list of terms (no credit)."""
-NO_PREDICATE_CAP = 0.35
-"""Credit for a cue found in a sentence with no verb or connective."""
 BAG_RATIO = 0.18
 """Whole answers with fewer function words than this (and enough terms) are a bag of terms."""
+
+
 REFERENCE_LIFT = 0.2
 """How much the overlap with the reference answer can lift a criterion's coverage."""
-LIST_MIN_SEGMENTS = 4
-LIST_SHARE = 0.6
-"""A sentence whose segments are at least this share bare terms is a list."""
-LIST_CREDIT = 0.5
-"""Credit for a point named inside a list (listing remedies is fine, but it explains nothing)."""
+
+
 NAMED_ONLY_CREDIT = 0.4
 """Credit for a sentence that only names the cue ('It uses the learning rate.')."""
+
+
 KP_TEXT_MIN_SHARE = 0.5
 """A sentence restating this share of a key point's own words covers it (secondary evidence)."""
+
+
 KP_TEXT_CREDIT = 0.6
+
+
 SINGLE_CUE_CREDIT = 0.8
 """A key point shown by a single cue gets this share of full credit; two independent cues (the
 point named and explained) get full credit."""
+
+
 CREDIT_NEG_REACH = 4
 """A key-point cue loses credit only when a negation sits at most this many words before it."""
-CROSS_CLAUSE_WINDOW = 3
-"""Cue words in different clauses of a sentence must sit within this many words per cue word."""
+
+
 CLAIM_MIN_SHARE = 0.75
+
+
 RELEVANCE_MAX = 0.25
 """A criterion with no key point found still gets up to this share of full credit (1 of 4
 points) when the answer uses its vocabulary (key point texts, cues, level 1-4 descriptions) in
 real sentences: vague but relevant ('more threads makes it faster') is not the same as nothing.
 Never given to bags of terms, answers aimed at the grader, or off-topic answers."""
+
+
 RELEVANCE_HITS = 3
 """Distinct on-topic words (not in the question) needed for the full relevance credit; a single
 word earns none, two earn half."""
+
+
 FRACTIONAL_OVERALL = True
 """Overall = weighted mean of the UN-rounded criterion credit (0-4 each, after penalties and
 caps); the integer criterion scores shown are that credit rounded. So small credit on several
 criteria still separates a weak answer from nothing."""
 """A sentence restating this share of a misconception's claim (not negated) states it."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Compiled cues
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cue:
-    phrase: str
-    alternatives: tuple[tuple[str, ...], ...]
-    """Stem sequences that each count as the cue ('mini-batch' also as 'minibatch')."""
-    negative: bool
-    """The cue itself holds a negation ('no guarantee'): it needs one in the answer."""
-    contrastive: bool = False
-    """The cue holds a contrast word ('opposite the gradient', 'instead of'): the negation that
-    word opens in the answer is the cue's own meaning, so negation is not checked."""
-
-
-def _joinable(a: str, b: str) -> bool:
-    """Two words that may be written as one ('mini batch' / 'minibatch')."""
-    return (
-        len(a) >= 2
-        and len(b) >= 2
-        and a.isalpha()
-        and b.isalpha()
-        and a not in tx.FUNCTION_WORDS
-        and b not in tx.FUNCTION_WORDS
-    )
-
-
-_NUM_MARK = "qqnumqq"
-
-
-def _cue_stem(word: str) -> str:
-    return tx.NUMBER_STEM if word == _NUM_MARK else tx.stem(word)
-
-
-def compile_cue(phrase: str) -> Cue | None:
-    """A cue phrase compiled to stem sequences. `<num>` in a cue stands for any number
-    ('went from <num> to <num>' is a measured change)."""
-    text = phrase.replace("<num>", f" {_NUM_MARK} ")
-    toks = [t for s in tx.analyze(text) for t in s.tokens if not t.filler]
-    words = [t.text for t in toks]
-    keep = [w for w in words if w not in tx.FUNCTION_WORDS or w in _MEANINGFUL or w in tx.NEGATORS]
-    light = [w for w in keep if tx.stem(w) not in _LIGHT_VERBS]
-    if len(light) >= 2:
-        keep = light
-    if not keep:
-        keep = words
-    if not keep:
-        return None
-    stems = tuple(_cue_stem(w) for w in keep)
-    alts = [stems]
-    for i in range(len(keep) - 1):
-        if not _joinable(keep[i], keep[i + 1]):
-            continue
-        joined = keep[:i] + [keep[i] + keep[i + 1]] + keep[i + 2 :]
-        alts.append(tuple(_cue_stem(w) for w in joined))
-    negative = "not" in stems
-    contrastive = bool(_CONTRAST_STEMS & set(stems))
-    return Cue(
-        phrase=phrase,
-        alternatives=tuple(dict.fromkeys(alts)),
-        negative=negative and not contrastive,
-        contrastive=contrastive,
-    )
-
-
-_CONTRAST_STEMS = frozenset(
-    tx.stem(w)
-    for w in "opposite instead rather contrary unlike opposed against negative reverse minus inverse".split()
-)
-
-
-@dataclass
-class _Compiled:
-    topic: set[str]
-    """Content stems of the question and the rubric's tags: what the question is about."""
-    crit_vocab: dict[str, set[str]]
-    level_cues: dict[str, list[tuple[int, Cue]]]
-    """criterion id -> (level, cue) for phrases quoted in its level 1-2 descriptions."""
-    kp_cues: dict[str, list[Cue]]
-    kp_text: dict[str, set[str]]
-    mc_cues: dict[str, list[Cue]]
-    mc_claim: dict[str, list[set[str]]]
-    vocabulary: set[str]
-    question: set[str]
-    reference: dict[str, float]
-
-
-_CACHE: dict[int, tuple[Rubric, _Compiled]] = {}
-
-
-def _content(text: str) -> list[str]:
-    return [s for s in tx.content_stems(text) if s not in _GENERIC]
-
-
-_CLAIM_SPLIT = re.compile(r"[,;:]|\b(?:so|because|since|which|and so|therefore|hence)\b", re.I)
-
-
-def _claim_parts(claim: str) -> list[set[str]]:
-    """Content-word sets of a misconception's claim and of each of its clauses ('X, so Y': saying
-    X is already the claim). Parts with fewer than 3 content words are too weak to use."""
-    parts = [set(_content(claim))] + [set(_content(p)) for p in _CLAIM_SPLIT.split(claim)]
-    out: list[set[str]] = []
-    for p in parts:
-        if len(p) >= 3 and p not in out:
-            out.append(p)
-    return out
-
-
-def _compile(rubric: Rubric) -> _Compiled:
-    hit = _CACHE.get(id(rubric))
-    if hit is not None and hit[0] is rubric:
-        return hit[1]
-    question = set(_content(rubric.question))
-    kp_cues = {kp.id: [c for c in map(compile_cue, kp.cues) if c] for kp in rubric.key_points}
-    kp_text = {kp.id: set(_content(kp.text)) - question for kp in rubric.key_points}
-    mc_cues = {m.id: [c for c in map(compile_cue, m.cues) if c] for m in rubric.misconceptions}
-    mc_claim = {m.id: _claim_parts(m.claim) for m in rubric.misconceptions}
-    vocab: set[str] = set(question)
-    for cues in list(kp_cues.values()) + list(mc_cues.values()):
-        for c in cues:
-            vocab.update(c.alternatives[0])
-    for s in kp_text.values():
-        vocab.update(s)
-    ref_text = " ".join(x for x in (rubric.reference.short, rubric.reference.standard) if x)
-    ref_counts: dict[str, float] = {}
-    for s in _content(ref_text):
-        if s in question or s == "not" or len(s) < 2:
-            continue
-        ref_counts[s] = 1.0
-    vocab.update(_content(rubric.reference.deep or ""))
-    vocab.update(ref_counts)
-    crit_vocab: dict[str, set[str]] = {}
-    for crit in rubric.criteria:
-        words: set[str] = set()
-        for kp in rubric.key_points:
-            if kp.criterion == crit.id:
-                words |= kp_text[kp.id]
-                for c in kp_cues[kp.id]:
-                    words.update(c.alternatives[0])
-        for level in (1, 2, 3, 4):
-            words.update(_content(crit.levels.for_score(level)))
-        crit_vocab[crit.id] = {
-            w
-            for w in words - question - _META - _GENERIC - _EVALUATIVE
-            if len(w) >= 3 and w.isalpha()
-        }
-    level_cues: dict[str, list[tuple[int, Cue]]] = {}
-    for crit in rubric.criteria:
-        for level in (1, 2):
-            for phrase in _quoted(crit.levels.for_score(level)):
-                cue = compile_cue(phrase)
-                if cue is None:
-                    continue
-                core = [w for w in cue.alternatives[0] if w not in _GENERIC and w != "not"]
-                if len(core) >= 2 and not all(w in _EVALUATIVE for w in core) and not cue.negative:
-                    level_cues.setdefault(crit.id, []).append((level, cue))
-    topic = {
-        w
-        for w in question | set(_content(" ".join(rubric.tags)))
-        if len(w) >= 3 and w.isalpha() and w not in _EVALUATIVE | _META | _LIGHT_VERBS
-    }
-    compiled = _Compiled(
-        topic,
-        crit_vocab,
-        level_cues,
-        kp_cues,
-        kp_text,
-        mc_cues,
-        mc_claim,
-        vocab,
-        question,
-        ref_counts,
-    )
-    if len(_CACHE) > 256:
-        _CACHE.clear()
-    _CACHE[id(rubric)] = (rubric, compiled)
-    return compiled
-
-
-# ---------------------------------------------------------------------------------------------
-# Answer analysis
-# ---------------------------------------------------------------------------------------------
-
-_INJECTION_PATTERNS = [
-    r"(?im)^[ \t>*#-]*(?:system|assistant|developer|grader|evaluator)\s*:.*$",
-    r"(?i)</\s*[a-z_ -]{0,30}\s*>.*$",
-    r"(?i)<\s*(?:system|instructions?|rubric|grader|assistant|user|candidate_answer|answer)\s*>",
-    r"(?i)<\|[a-z_]+\|>|\[/?inst\]|###\s*(?:instruction|system)",
-    r"(?i)\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}\b(?:instructions?|rubrics?|rules|criteria|criterion|prompts?|guidelines?|grading)\b",
-    r"(?i)\b(?:ignore|disregard|forget)\s+(?:everything|all(?: of)?(?: the)?|anything)\s+(?:above|before|previous|prior|else)\b",
-    r"(?i)\b(?:give|award|assign|grant|mark|rate|score|grade)\b[^.!?\n]{0,30}\b(?:full|maximum|max|perfect|top|highest)\b[^.!?\n]{0,15}\b(?:marks?|score|points?|credit|grade|rating)",
-    r"(?i)\b(?:give|award|assign|grant|score|grade|rate|mark|set)\s+(?:(?:me|this|it|us|the|my|that|every|each|all)\s+)?"
-    r"(?:(?:answer|response|candidate|one|criterion|criteria|question)\s+)?(?:(?:a|an|as|at|with|to)\s+)?"
-    r"(?<![\w.-])(?:4|four|10|ten|100)\b(?:\s*/\s*(?:4|10|100)|\s+out of \w+|\s+points?|\s+marks?)?"
-    r"\s*(?:(?:on|for|across|in) (?:every|all|each) \w+\s*)?(?:[.!]|$)",
-    r"(?i)\b(?:you are|act as|pretend to be|as) (?:now )?(?:the|a|an) (?:\w+ )?(?:grader|evaluator|examiner|scorer)\b",
-    r"(?i)\b(?:dear|hey|hi|attention|note to(?: the)?) (?:ai |llm |automated )?(?:grader|evaluator|examiner|scorer)\b",
-    r"(?i)\bnew instructions?\b|\bthe grader (?:must|should|will)\b|\b(?:candidate|answer) (?:deserves|gets|should get) (?:full|a perfect|the maximum)",
-]
-_INJECTION_RES = [re.compile(p) for p in _INJECTION_PATTERNS]
-
-_NOT_AN_ANSWER_RES = [
-    re.compile(p, re.I)
-    for p in [
-        r"\b(?:can|could|would) you (?:please )?(?:repeat|rephrase|say that again|clarify)",
-        r"\brepeat the question\b|\bsay (?:that|it) again\b|\bwhat was the question\b",
-        r"\bi (?:do not|don'?t|dunno|have no) (?:really )?(?:know|idea|remember|recall)\b|\bno idea\b|\bdunno\b",
-        r"\bi(?:'m| am) not (?:really )?sure\b|\bi(?:'m| am) (?:not familiar|unfamiliar)\b",
-        r"\b(?:pass|skip|next question)\b",
-        r"\bsorry\b|\bpardon\b",
-    ]
-]
-
-
-def injection_spans(answer: str) -> list[tuple[int, int]]:
-    """Character spans of text addressed to the grader instead of the interviewer."""
-    spans = []
-    for rx in _INJECTION_RES:
-        spans.extend((m.start(), m.end()) for m in rx.finditer(answer) if m.end() > m.start())
-    return sorted(spans)
-
-
-def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s < b and a < e for s, e in spans)
-
-
-@dataclass
-class _Sent:
-    sentence: tx.Sentence
-    toks: list[tx.Token]
-    """Non-filler tokens, plus joined adjacent pairs ('mini' 'batch' -> 'minibatch')."""
-    index: dict[str, list[int]]
-    quality: float
-    text: str
-    pos: list[int]
-    """Word position of each token in `toks`."""
-    clause: list[int]
-    """Clause number of each token in `toks`."""
-    plain: set[str]
-    """Stems of the tokens outside any negation."""
-    is_list: bool
-    n_words: int
-    """Number of real words (the joined pairs follow them in `toks`)."""
-    """The sentence is mostly a list of bare terms ('Fixes: A, B, C and D.')."""
-
-
-def _structure(tokens: list[tx.Token]) -> float:
-    """1.0 for a sentence that reads as an explanation, down to 0 for a list of terms."""
-    real = [t for t in tokens if not t.filler]
-    if not real:
-        return 0.0
-    ratio = tx.function_word_ratio(real)
-    q = (ratio - STRUCTURE_ZERO) / (STRUCTURE_FULL - STRUCTURE_ZERO)
-    q = max(0.0, min(1.0, q))
-    if len(real) >= 3 and not tx.has_predicate(real):
-        q = min(q, NO_PREDICATE_CAP)
-    return q
-
-
-_SEGMENT_SPLIT = re.compile(r"[,;:/&()]|\s-\s|\b(?:and|or|plus|etc)\b", re.I)
-_CONNECTIVES = tx.PREDICATE_WORDS | {
-    "to",
-    "because",
-    "so",
-    "which",
-    "that",
-    "when",
-    "if",
-    "than",
-    "while",
-}
-
-
-def _is_list(text: str) -> bool:
-    """A sentence made mostly of bare terms: at least four segments (split at commas, 'and',
-    'or'...), most of them short and without a verb or connective."""
-    segments = [seg for seg in _SEGMENT_SPLIT.split(text) if re.search(r"\w", seg)]
-    if len(segments) < LIST_MIN_SEGMENTS:
-        return False
-    bare = 0
-    for seg in segments:
-        words = [w.lower() for w in re.findall(r"[A-Za-z0-9_]+", seg)]
-        if len(words) <= 4 and not any(w in _CONNECTIVES for w in words):
-            bare += 1
-    return bare / len(segments) >= LIST_SHARE
-
-
-def _prepare(answer: str, drop: list[tuple[int, int]]) -> list[_Sent]:
-    out = []
-    for s in tx.analyze(answer):
-        if _overlaps(s.start, s.end, drop):
-            continue
-        real = [t for t in s.tokens if not t.filler]
-        if not real:
-            continue
-        clause_of = {id(t): ci for ci, c in enumerate(s.clauses) for t in c.tokens}
-        toks = list(real)
-        pos = list(range(len(real)))
-        clause = [clause_of.get(id(t), 0) for t in real]
-        index: dict[str, list[int]] = {}
-        for i, t in enumerate(real):
-            if t.denied:  # named inside "I don't know what ... is": never evidence
-                continue
-            index.setdefault(t.stem, []).append(i)
-            if tx._NUMBER_RE.match(t.text):
-                index.setdefault(tx.NUMBER_STEM, []).append(i)
-        # joined pairs ('mini' 'batch' -> 'minibatch') sit at the position of their first word
-        for i in range(len(real) - 1):
-            a, b = real[i], real[i + 1]
-            if (
-                _joinable(a.text, b.text)
-                and clause[i] == clause[i + 1]
-                and not (a.denied or b.denied)
-            ):
-                st = tx.stem(a.text + b.text)
-                index.setdefault(st, []).append(len(toks))
-                toks.append(
-                    tx.Token(
-                        text=a.text + b.text,
-                        stem=st,
-                        start=a.start,
-                        end=b.end,
-                        negated=a.negated or b.negated,
-                        neg_distance=min(d for d in (a.neg_distance, b.neg_distance, 99) if d) % 99,
-                    )
-                )
-                pos.append(i)
-                clause.append(clause[i])
-        out.append(
-            _Sent(
-                sentence=s,
-                toks=toks,
-                index=index,
-                quality=_structure(s.tokens)
-                * (LIST_CREDIT if _is_list(answer[s.start : s.end]) else 1.0),
-                is_list=_is_list(answer[s.start : s.end]),
-                n_words=len(real),
-                text=answer[s.start : s.end].strip(),
-                pos=pos,
-                clause=clause,
-                plain={t.stem for t in toks if not t.negated},
-            )
-        )
-    return out
-
-
-def _position(sent: _Sent, k: int) -> int:
-    """Word position of token k (a joined pair sits at its first word)."""
-    return sent.pos[k]
-
-
-def _negated(tok: tx.Token, near: int | None) -> bool:
-    if near == -1:  # contrastive cue: negation not checked
-        return False
-    if near is None:
-        return tok.negated
-    return 0 < tok.neg_distance <= near
-
-
-def _match(cue: Cue, sent: _Sent, near: int | None = None) -> tuple[bool, bool] | None:
-    """(found, negated) for the best occurrence of `cue` in the sentence, or None (see
-    `_match_at`)."""
-    m = _match_at(cue, sent, near)
-    return None if m is None else (m[0], m[1])
-
-
-def _match_at(
-    cue: Cue, sent: _Sent, near: int | None = None
-) -> tuple[bool, bool, list[int]] | None:
-    """(found, negated, token indices) for the best occurrence of `cue` in the sentence, or None.
-
-    `near`: only a negation at most this many words before a cue word counts (used for credit,
-    so 'does not always reach the optimum on non-convex losses' still shows 'non-convex');
-    None: the whole negation scope counts (used for misconceptions: deny a penalty readily)."""
-    best_neg = None
-    if cue.contrastive:
-        near = -1
-    for alt in cue.alternatives:
-        if any(s not in sent.index for s in alt):
-            continue
-        if len(set(alt)) < len(alt) and any(len(sent.index[s]) < alt.count(s) for s in set(alt)):
-            continue
-        window = 4 * len(alt) + 4
-        for allow_negated in (False, True):
-            picks = []
-            ok = True
-            for s in alt:
-                occ = [
-                    k
-                    for k in sent.index[s]
-                    if allow_negated or cue.negative or not _negated(sent.toks[k], near)
-                ]
-                if not occ:
-                    ok = False
-                    break
-                picks.append(occ)
-            if not ok:
-                continue
-            # anchor on the rarest stem, take the nearest occurrence of every other stem
-            anchor_list = min(picks, key=len)
-            for a in anchor_list:
-                pa = _position(sent, a)
-                chosen: list[int] = []
-                for occ in picks:  # nearest occurrence, a different word for a repeated stem
-                    free = [
-                        k
-                        for k in occ
-                        if _position(sent, k) not in {_position(sent, c) for c in chosen}
-                    ]
-                    chosen.append(min(free or occ, key=lambda k: abs(_position(sent, k) - pa)))
-                pos = [_position(sent, k) for k in chosen]
-                same_clause = len({sent.clause[k] for k in chosen}) == 1
-                if max(pos) - min(pos) <= (
-                    window if same_clause else CROSS_CLAUSE_WINDOW * len(alt)
-                ):
-                    if cue.negative and not _negation_binds(sent, alt, chosen):
-                        continue
-                    negated = (not cue.negative) and any(
-                        _negated(sent.toks[k], near) for k in chosen
-                    )
-                    if near is None and not negated and not cue.contrastive:
-                        # a claim matched across a contrast word ('the opposite direction of
-                        # the gradient') is not the claim
-                        lo, hi = min(pos) - 2, max(pos)
-                        negated = any(
-                            sent.toks[k].stem in _CONTRAST_STEMS
-                            for k in range(sent.n_words)
-                            if lo <= k <= hi
-                        )
-                    if not negated:
-                        return (True, False, chosen)
-                    best_neg = (True, True, chosen)
-                    break
-    return best_neg
-
-
-def _negation_binds(sent: _Sent, alt: tuple[str, ...], chosen: list[int]) -> bool:
-    """For a cue holding a negation ('no guarantee', 'costs nothing'): the answer's negation must
-    bear on the cue word next to the negation in the cue (that word sits in its scope, or the
-    negation follows it closely: 'is guaranteed? no' / 'costs nothing')."""
-    if "not" not in alt or len(alt) < 2:
-        return True
-    i = alt.index("not")
-    j = i + 1 if i == 0 else i - 1
-    k = chosen[j]
-    if sent.toks[k].negated:
-        return True
-    p = _position(sent, k)
-    return any(0 < _position(sent, q) - p <= 2 for q in sent.index.get("not", []))
-
-
-_DENIAL_AFTER = re.compile(
-    r"\b(?:not|n't|never)\s+(?:\w+\s+){0,2}(?:true|correct|right|accurate|the case|so|really|quite|necessarily|guaranteed|always)\b"
-    r"|\b(?:myth|misconception|fallacy|wrong|incorrect|false|untrue|mistaken|misleading)\b"
-    r"|\b(?:people|some|many|folks|beginners|newcomers)\s+(?:often\s+|sometimes\s+|wrongly\s+|mistakenly\s+)?(?:think|believe|assume|say|claim)\b"
-    r"|\b(?:common|popular|widespread|naive)\s+(?:belief|assumption|mistake|view|intuition)\b"
-    r"|\btempting to (?:think|say|assume|believe)\b|\b(?:one|you) (?:might|may|could) (?:think|assume|expect)\b"
-    r"|\b(?:is|are) (?:often|commonly|sometimes) (?:said|assumed|claimed|thought|believed)\b",
-    re.I,
-)
-_SHORT_DENIAL = re.compile(
-    r"^\s*(?:no|nope|not really|not at all|not true|wrong|false|that'?s (?:not|wrong|false|a myth))\b",
-    re.I,
-)
-
-
-def _sentence_denies(sents: list[_Sent], i: int) -> bool:
-    """True when sentence i rejects what it reports ('it's a myth that ...', '... not true')."""
-    if _DENIAL_AFTER.search(sents[i].text):
-        return True
-    if i + 1 < len(sents):
-        nxt = sents[i + 1]
-        if len([t for t in nxt.sentence.tokens if not t.filler]) <= 6 and _SHORT_DENIAL.search(
-            nxt.text
-        ):
-            return True
-    return False
-
-
-# ---------------------------------------------------------------------------------------------
-# Grading
-# ---------------------------------------------------------------------------------------------
-
-
-def _status_check(answer: str, sents: list[_Sent], had_injection: bool) -> str | None:
-    content = [
-        t
-        for s in sents
-        for t in s.sentence.tokens
-        if not t.filler and t.text not in tx.FUNCTION_WORDS
-    ]
-    if not content:
-        if had_injection:
-            return "not_an_answer"
-        return "empty"
-    if all(t.denied for t in content):
-        return "not_an_answer"  # only "I don't know what X is" / "never heard of Y"
-    kept_text = tx.normalize_chars(" ".join(s.text for s in sents))
-    if any(rx.search(kept_text) for rx in _NOT_AN_ANSWER_RES):
-        # "I don't know" with a real attempt after it is still an answer
-        stripped = kept_text
-        for rx in _NOT_AN_ANSWER_RES:
-            stripped = rx.sub(" ", stripped)
-        rest = [w for w in tx.content_stems(stripped) if w not in _GENERIC]
-        if len(rest) < 4:
-            return "not_an_answer"
-    return None
 
 
 def _distinct_count(cues: set[str]) -> int:
@@ -623,40 +107,21 @@ def _distinct_count(cues: set[str]) -> int:
     )
 
 
-_LIGHT = frozenset(
-    tx.stem(w)
-    for w in "have has had use uses used involve involves relate relates related include includes "
-    "contain contains mention mentions concern concerns matter matters exist exists there thing "
-    "things concept concepts stuff topic topics key important basically about part parts "
-    "term terms idea ideas aspect aspects".split()
-)
-
-
-def _support(sent: _Sent, cue: Cue, question: set[str]) -> float:
+def _support(sent: LexSentence, cue: Cue, question: set[str]) -> float:
     """1.0 when the sentence says something besides the cue itself; NAMED_ONLY_CREDIT when its
     only content is the cue plus empty verbs ('It has saddle points.')."""
     cue_stems = set().union(*cue.alternatives)
     for t in sent.toks[: sent.n_words]:  # the real words, not the joined pairs after them
-        if t.filler or t.text in tx.FUNCTION_WORDS or t.stem in cue_stems or t.stem in _LIGHT:
+        if t.filler or t.text in tx.FUNCTION_WORDS or t.stem in cue_stems or t.stem in LIGHT:
             continue
-        if t.stem in question or t.stem in _GENERIC:
+        if t.stem in question or t.stem in GENERIC:
             continue
         return 1.0
     return NAMED_ONLY_CREDIT
 
 
-_QUOTED = re.compile(
-    r"(?<![A-Za-z])'([^']{3,80})'(?![A-Za-z])|\"([^\"]{3,80})\"|\u2018([^\u2019]{3,80})\u2019|\u201c([^\u201d]{3,80})\u201d"
-)
-
-
-def _quoted(text: str) -> list[str]:
-    """Phrases a level description quotes ('Says "more threads is faster" with no mechanism')."""
-    return [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text or "")]
-
-
 def _level_floor(
-    comp: _Compiled, crit_id: str, sents: list[_Sent], wrong: dict[int, set[int]]
+    comp: RubricIndex, crit_id: str, sents: list[LexSentence], wrong: dict[int, set[int]]
 ) -> tuple[int, str]:
     """The highest level (1-2) whose quoted phrase the answer says, outside negations and
     misconception clauses of this criterion, with the phrase; (0, '') when none."""
@@ -665,7 +130,7 @@ def _level_floor(
         if level <= best:
             continue
         for si, s in enumerate(sents):
-            m = _match_at(cue, s, near=CREDIT_NEG_REACH)
+            m = match_at(cue, s, near=CREDIT_NEG_REACH)
             if m is None or m[1]:
                 continue
             if any(s.clause[k] in wrong.get(si, set()) for k in m[2]):
@@ -675,29 +140,10 @@ def _level_floor(
     return best, phrase
 
 
-_EVALUATIVE = frozenset(
-    tx.stem(w)
-    for w in "good bad better worse best worst fast faster slow slower big bigger small smaller "
-    "large larger high higher low lower many much few lot lots often happen happens work works "
-    "speed quick quickly easy hard why how".split()
-)
-"""Judgement and quantity words: a question's 'better' or 'faster' does not make an answer that
-says 'better' on-topic."""
-
-_META = frozenset(
-    tx.stem(w)
-    for w in "say says name names named state states explain explains explained explanation "
-    "mention mentions mentioned give gives given reason reasons concrete partial without "
-    "candidate answer level levels adds add describe describes point points clear clearly "
-    "specific correct correctly wrong vague only".split()
-)
-"""Words of the level descriptions that talk about the answer, not the subject."""
-
-
 def _relevance(
-    comp: _Compiled,
+    comp: RubricIndex,
     crit_id: str,
-    sents: list[_Sent],
+    sents: list[LexSentence],
     wrong: dict[int, set[int]],
     quality: float,
 ) -> float:
@@ -713,9 +159,9 @@ def _relevance(
         for k, t in enumerate(s.toks):
             if t.negated or t.filler or s.clause[k] in bad or t.text in tx.FUNCTION_WORDS:
                 continue
-            if t.stem in comp.topic and t.stem not in _GENERIC:
+            if t.stem in comp.topic and t.stem not in GENERIC:
                 on_topic = True
-            if k < s.n_words and t.stem in vocab and t.stem not in _GENERIC:
+            if k < s.n_words and t.stem in vocab and t.stem not in GENERIC:
                 hits.add(t.stem)
     if not on_topic:  # never names what the question is about: related words by chance
         return 0.0
@@ -735,9 +181,9 @@ def grade_offline(rubric: Rubric, answer: str) -> Grade:
 
 
 def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
-    comp = _compile(rubric)
+    comp = compile_rubric(rubric)
     inj = injection_spans(answer)
-    sents = _prepare(answer, inj)
+    sents = prepare(answer, inj)
     notes: list[str] = []
     if inj:
         notes.append(
@@ -745,7 +191,7 @@ def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
             "scores are capped at 1"
         )
 
-    status = _status_check(answer, sents, bool(inj))
+    status = status_check(answer, sents, bool(inj))
     if status is None and not answer.strip():
         status = "empty"
 
@@ -759,7 +205,7 @@ def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
         for si, s in enumerate(sents):
             clauses: set[int] = set()
             for cue in comp.mc_cues[mc.id]:
-                m = _match_at(cue, s)
+                m = match_at(cue, s)
                 if m is not None and not m[1]:
                     lo, hi = min(s.clause[k] for k in m[2]), max(s.clause[k] for k in m[2])
                     clauses.update(range(lo, hi + 1))
@@ -779,7 +225,7 @@ def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
                 while nxt < len(cl) and not tx.has_predicate(cl[nxt].tokens):
                     clauses.add(nxt)
                     nxt += 1
-            if clauses and not _sentence_denies(sents, si):
+            if clauses and not sentence_denies(sents, si):
                 if s.text not in ev:
                     ev.append(s.text)
                 wrong_clauses.setdefault(mc.criterion, {}).setdefault(si, set()).update(clauses)
@@ -802,7 +248,7 @@ def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
             wrong = wrong_here.get(si, set())
             found_here = 0.0
             for cue in comp.kp_cues[kp.id]:
-                m = _match_at(cue, s, near=CREDIT_NEG_REACH)
+                m = match_at(cue, s, near=CREDIT_NEG_REACH)
                 if m is None:
                     continue
                 if wrong and any(s.clause[k] in wrong for k in m[2]):
@@ -847,7 +293,7 @@ def _grade_rubric(rubric: Rubric, answer: str) -> Grade:
             t.stem
             for s in sents
             for t in s.sentence.tokens
-            if not t.filler and t.text not in tx.FUNCTION_WORDS and t.stem not in _GENERIC
+            if not t.filler and t.text not in tx.FUNCTION_WORDS and t.stem not in GENERIC
         ]
         shared = sum(1 for st in answer_stems if st in comp.vocabulary)
         share = shared / max(1, len(answer_stems))
@@ -990,11 +436,6 @@ _STATUS_TEXT = {
 }
 
 
-# ---------------------------------------------------------------------------------------------
-# Reference-answer mode
-# ---------------------------------------------------------------------------------------------
-
-
 def token_recall(question: str, reference: str, answer: str) -> float:
     """Share of the reference's content stems (question words demoted) found in the answer."""
     q = set(tx.content_stems(question))
@@ -1018,8 +459,8 @@ def _grade_reference(rubric: Rubric, answer: str) -> Grade:
     """Reference-answer mode: the score is the similarity to the reference answer (0-1, x4);
     key points derived from the reference are still reported as covered or missed."""
     inj = injection_spans(answer)
-    sents = _prepare(answer, inj)
-    status = _status_check(answer, sents, bool(inj))
+    sents = prepare(answer, inj)
+    status = status_check(answer, sents, bool(inj))
     if status is None and not answer.strip():
         status = "empty"
     reference = "\n".join(x for x in (rubric.reference.standard, rubric.reference.short) if x)

@@ -19,12 +19,20 @@ class CriterionScore(BaseModel):
     """False when the grader claimed credit its quotes do not back (credit withheld)."""
 
 
+Verdict = Literal["entails", "contradicts", "neither"]
+"""What the answer does with a key point or a misconception's claim: states it (entails), asserts
+the opposite (contradicts), or neither."""
+
+
 class KeyPointResult(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
     covered: bool
     evidence: list[str] = Field(default_factory=list)
+    judgement: Verdict = "neither"
+    confidence: float = Field(default=0.0, ge=0, le=1)
+    """How sure the judge is of `judgement` (0-1)."""
 
 
 class MisconceptionResult(BaseModel):
@@ -33,6 +41,21 @@ class MisconceptionResult(BaseModel):
     id: str
     detected: bool
     evidence: list[str] = Field(default_factory=list)
+    judgement: Verdict = "neither"
+    """'entails' when the answer asserts the wrong claim (then `detected`)."""
+    confidence: float = Field(default=0.0, ge=0, le=1)
+
+
+class Disagreement(BaseModel):
+    """A criterion on which the LLM grade and the offline judgement differ by 1.5 or more."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    criterion: str
+    llm_score: float
+    offline_score: float
+    llm_evidence: list[str] = Field(default_factory=list)
+    offline_evidence: list[str] = Field(default_factory=list)
 
 
 class Grade(BaseModel):
@@ -53,6 +76,13 @@ class Grade(BaseModel):
     """Set when an LLM grade was asked for but the offline grade is returned: the reason."""
     notes: list[str] = Field(default_factory=list)
     """Plain-language remarks (e.g. 'graded against the reference answer only')."""
+    judged_by: Literal["semantic", "lexical"] | None = None
+    """How the offline judgement was made: the meaning model, or authored cues only (the model
+    is not installed)."""
+    disagreement: list[Disagreement] = Field(default_factory=list)
+    """LLM grades only: criteria where the offline judgement differs by 1.5 or more."""
+    samples: int = 1
+    """LLM grades only: how many gradings the per-criterion medians come from."""
 
     @property
     def missed_key_points(self) -> list[str]:

@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     # --- grading and interviewing ---
     grader_mode: Literal["auto", "offline", "llm"] = "auto"
     """auto: the LLM grader when a provider is configured, else offline."""
+    grader_samples: int = Field(1, ge=1, le=9)
+    """LLM grader: grade each answer this many times and take the median per criterion."""
     policy_mode: Literal["auto", "offline", "llm"] = "auto"
     """auto: the LLM interviewer when a provider is configured, else the offline policy."""
     max_follow_ups: int = Field(3, ge=0, le=10)

@@ -18,12 +18,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from agent.bank.models import Rubric
 from agent.errors import ProviderError
 from agent.grading.evidence import neutralize_delimiters, verify_quotes
-from agent.grading.models import CriterionScore, Grade, KeyPointResult, MisconceptionResult
+from agent.grading.models import (
+    CriterionScore,
+    Grade,
+    KeyPointResult,
+    MisconceptionResult,
+    Verdict,
+)
 from agent.grading.offline import grade_offline, injection_spans
 
 if TYPE_CHECKING:
@@ -46,22 +52,46 @@ MAX_TOKENS = 1500
 
 
 class LLMCriterion(_Out):
+    """Rationale and evidence come before the score, so the model reasons before it scores."""
+
     id: str
-    score: int = Field(ge=0, le=4)
     rationale: Rationale = ""
     evidence: Quotes
+    score: int = Field(ge=0, le=4)
+
+
+def _legacy_flag(data: object, flag: str) -> object:
+    """Accept the older {"covered"/"detected": bool} shape some models still answer with."""
+    if isinstance(data, dict) and "judgement" not in data and flag in data:
+        data = dict(data)
+        data["judgement"] = "entails" if data.pop(flag) else "neither"
+    return data
 
 
 class LLMKeyPoint(_Out):
+    """The judge stage's contract: does the answer state the point, or assert its opposite?"""
+
     id: str
-    covered: bool
     evidence: Quotes
+    judgement: Verdict = "neither"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: object) -> object:
+        return _legacy_flag(data, "covered")
 
 
 class LLMMisconception(_Out):
+    """'entails' when the answer asserts the wrong claim."""
+
     id: str
-    detected: bool
     evidence: Quotes
+    judgement: Verdict = "neither"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: object) -> object:
+        return _legacy_flag(data, "detected")
 
 
 def _inline_refs(schema: dict) -> dict:
@@ -168,24 +198,47 @@ def build_messages(rubric: Rubric, answer: str) -> list[dict[str, str]]:
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
+SAMPLE_TEMPERATURE = 0.5
+"""With grader_samples > 1 the gradings must differ to be worth a median: sampled, not greedy."""
+
+
 def grade_llm(
-    rubric: Rubric, answer: str, client: LLMClient, *, max_tokens: int = MAX_TOKENS
+    rubric: Rubric,
+    answer: str,
+    client: LLMClient,
+    *,
+    max_tokens: int = MAX_TOKENS,
+    samples: int = 1,
 ) -> Grade:
-    """Grade with the model behind `client`; the offline grade (marked) when that fails."""
+    """Grade with the model behind `client` (`samples` times, median per criterion), then
+    cross-check against the offline judgement; the offline grade (marked) when the model fails."""
+    from agent.grading.crosscheck import combine_samples, cross_check
+
     answer = answer or ""
     offline = grade_offline(rubric, answer)
     if offline.status != "graded":
         offline.notes.append("the LLM grader was not called: the answer has nothing to grade")
         return offline
-    try:
-        messages = build_messages(rubric, answer)
-        out = client.structured(
-            messages, output_model(rubric), temperature=0.0, max_tokens=max_tokens
+    grades: list[Grade] = []
+    messages = build_messages(rubric, answer)
+    temperature = 0.0 if samples <= 1 else SAMPLE_TEMPERATURE
+    for _ in range(max(1, samples)):
+        try:
+            out = client.structured(
+                messages, output_model(rubric), temperature=temperature, max_tokens=max_tokens
+            )
+        except ProviderError as exc:
+            if not grades:
+                offline.fallback = f"LLM grader unavailable, offline grade used: {exc}"
+                return offline
+            break  # keep the gradings already made
+        grades.append(
+            apply_output(rubric, answer, out, model=client.provider.model, version=prompt_version())
         )
-    except ProviderError as exc:
-        offline.fallback = f"LLM grader unavailable, offline grade used: {exc}"
-        return offline
-    return apply_output(rubric, answer, out, model=client.provider.model, version=prompt_version())
+    grade = combine_samples(rubric, grades)
+    if len(grades) < samples:
+        grade.notes.append(f"{len(grades)} of {samples} gradings succeeded; medians over those")
+    return cross_check(grade, offline)
 
 
 def apply_output(
@@ -238,9 +291,15 @@ def apply_output(
         got = kp_out.get(kp.id)
         kept, dropped = verify_quotes(answer, got.evidence) if got else ([], [])
         dropped_total += len(dropped)
-        covered = bool(got and got.covered and kept)
+        verdict = got.judgement if got and kept else "neither"
         key_points.append(
-            KeyPointResult(id=kp.id, covered=covered, evidence=kept if covered else [])
+            KeyPointResult(
+                id=kp.id,
+                covered=verdict == "entails",
+                evidence=kept if verdict != "neither" else [],
+                judgement=verdict,
+                confidence=1.0 if got else 0.0,
+            )
         )
 
     mc_out = {m.id: m for m in out.misconceptions}
@@ -249,9 +308,15 @@ def apply_output(
         got = mc_out.get(mc.id)
         kept, dropped = verify_quotes(answer, got.evidence) if got else ([], [])
         dropped_total += len(dropped)
-        detected = bool(got and got.detected and kept)
+        detected = bool(got and got.judgement == "entails" and kept)
         misconceptions.append(
-            MisconceptionResult(id=mc.id, detected=detected, evidence=kept if detected else [])
+            MisconceptionResult(
+                id=mc.id,
+                detected=detected,
+                evidence=kept if detected else [],
+                judgement="entails" if detected else "neither",
+                confidence=1.0 if got else 0.0,
+            )
         )
 
     if dropped_total:

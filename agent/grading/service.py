@@ -33,14 +33,15 @@ class OfflineGrader:
 class LLMGrader:
     """The model behind `client` grades; quotes are verified; failures fall back to offline."""
 
-    def __init__(self, client: LLMClient):
+    def __init__(self, client: LLMClient, samples: int = 1):
         self.client = client
-        self.label = f"llm {client.provider.model}"
+        self.samples = samples
+        self.label = f"llm {client.provider.model}" + (f" x{samples}" if samples > 1 else "")
 
     def grade(self, rubric: Rubric, answer: str) -> Grade:
         from agent.grading.llm import grade_llm
 
-        return grade_llm(rubric, answer, self.client)
+        return grade_llm(rubric, answer, self.client, samples=self.samples)
 
 
 def make_grader(settings: Settings, *, mode: str | None = None) -> Grader:
@@ -61,4 +62,4 @@ def make_grader(settings: Settings, *, mode: str | None = None) -> Grader:
                 "VIVA_PROVIDER, or configure [grader] in the config file (or use --grader offline)"
             )
         return OfflineGrader()
-    return LLMGrader(client)
+    return LLMGrader(client, samples=settings.grader_samples)

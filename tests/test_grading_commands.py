@@ -124,7 +124,16 @@ def test_eval_reports_bad_rows_by_line_and_keeps_going(run_viva, tmp_path):
     assert {"n", "pearson", "spearman", "pairwise_accuracy", "mae", "by_kind", "items"} <= set(
         report
     )
-    assert report["by_kind"]["empty"] == {"n": 1, "mean": 0.0, "max": 0.0}
+    assert report["by_kind"]["empty"] == {
+        "n": 1,
+        "mean": 0.0,
+        "max": 0.0,
+        "mean_label": 0.0,
+        "mean_error": 0.0,
+    }
+    # labels 0-9 are not the rubric's 0-4 scale: only the fitted MAE means something
+    assert report["mae"] is None and report["mae_scaled"] is not None
+    assert report["by_label"] == {}
     assert [it["id"] for it in report["items"]] == ["a", "d", "e"]
     assert report["pairwise_accuracy"] == 1.0  # a (9) above d (0), same question
 

@@ -181,14 +181,20 @@ def run(args: argparse.Namespace) -> int:
     labels = [it["label"] for it in items]
     groups = [str(it["question_id"]) for it in items]
     pairwise, pairs = metrics.pairwise_accuracy(preds, labels, groups)
-    by_kind: dict[str, dict] = {}
+    kinds: dict[str, list[dict]] = {}
     for it in items:
-        kind = it["kind"] or "unspecified"
-        by_kind.setdefault(kind, []).append(it["overall"])  # type: ignore[arg-type]
+        kinds.setdefault(it["kind"] or "unspecified", []).append(it)
     by_kind = {
-        k: {"n": len(v), "mean": round(sum(v) / len(v), 3), "max": max(v)}
-        for k, v in sorted(by_kind.items())  # type: ignore[union-attr]
+        k: {
+            "n": len(v),
+            "mean": round(sum(i["overall"] for i in v) / len(v), 3),
+            "max": max(i["overall"] for i in v),
+            "mean_label": round(sum(i["label"] for i in v) / len(v), 3),
+            "mean_error": round(sum(i["overall"] - i["label"] for i in v) / len(v), 3),
+        }
+        for k, v in sorted(kinds.items())
     }
+    on_scale = bool(labels) and min(labels) >= 0 and max(labels) <= 4
 
     def r(x):
         return None if x is None else round(x, 4)
@@ -201,8 +207,16 @@ def run(args: argparse.Namespace) -> int:
         "spearman": r(metrics.spearman(preds, labels)),
         "pairwise_accuracy": r(pairwise),
         "pairs": pairs,
-        "mae": r(metrics.scaled_mae(preds, labels)),
-        "mae_note": "mean absolute error after mapping grader scores onto the label scale by least squares",
+        "mae": r(metrics.mae(preds, labels)) if on_scale else None,
+        "mae_scaled": r(metrics.scaled_mae(preds, labels)),
+        "mae_note": "mae: on the 0-4 scale as it is (only when the labels are 0-4); mae_scaled: "
+        "after mapping grader scores onto the label scale by least squares",
+        "by_label": {
+            f"{y:g}": {k: r(v) if isinstance(v, float) else v for k, v in s.items()}
+            for y, s in metrics.by_label(preds, labels).items()
+        }
+        if on_scale
+        else {},
         "fallbacks": fallbacks,
         "by_kind": by_kind,
         "items": items,
@@ -233,13 +247,25 @@ def _render(report: dict) -> str:
         f"  Pearson             {f(report['pearson'])}",
         f"  Spearman            {f(report['spearman'])}",
         f"  pairwise accuracy   {f(report['pairwise_accuracy'])}   ({report['pairs']} pairs, same question, different labels)",
-        f"  MAE (scaled)        {f(report['mae'])}",
     ]
+    if report["mae"] is not None:
+        lines.append(f"  MAE                 {f(report['mae'])}   (0-4 scale, as it is)")
+    lines.append(f"  MAE (scaled)        {f(report['mae_scaled'])}   (after a least-squares fit)")
+    if report["by_label"]:
+        lines.append("")
+        lines.append(f"  {'human label':<16}{'n':>5}{'grader':>8}{'bias':>8}{'MAE':>8}")
+        for y, s in report["by_label"].items():
+            lines.append(
+                f"  {y:<16}{s['n']:>5}{s['mean']:>8.2f}{s['bias']:>+8.2f}{s['mae']:>8.2f}"
+            )
     if report["fallbacks"]:
         lines.append(f"  LLM fallbacks       {report['fallbacks']} (offline grade used)")
     if report["by_kind"]:
         lines.append("")
-        lines.append(f"  {'kind':<16}{'n':>5}{'mean':>8}{'max':>8}")
+        lines.append(f"  {'kind':<16}{'n':>5}{'mean':>8}{'max':>8}{'label':>8}{'error':>8}")
         for kind, s in report["by_kind"].items():
-            lines.append(f"  {kind:<16}{s['n']:>5}{s['mean']:>8.2f}{s['max']:>8.2f}")
+            lines.append(
+                f"  {kind:<16}{s['n']:>5}{s['mean']:>8.2f}{s['max']:>8.2f}"
+                f"{s['mean_label']:>8.2f}{s['mean_error']:>+8.2f}"
+            )
     return "\n".join(lines)

@@ -87,3 +87,26 @@ def scaled_mae(predictions: Sequence[float], labels: Sequence[float]) -> float |
     a = sum((p - mp) * (y - ml) for p, y in zip(predictions, labels, strict=True)) / spp
     b = ml - a * mp
     return sum(abs(a * p + b - y) for p, y in zip(predictions, labels, strict=True)) / n
+
+
+def mae(predictions: Sequence[float], labels: Sequence[float]) -> float | None:
+    """Mean absolute error on the scale as it is (grader and labels both 0-4)."""
+    if not predictions or len(predictions) != len(labels):
+        return None
+    return sum(abs(p - y) for p, y in zip(predictions, labels, strict=True)) / len(labels)
+
+
+def by_label(predictions: Sequence[float], labels: Sequence[float]) -> dict[float, dict]:
+    """Per human label: n, the grader's mean, its bias (mean of grader - label) and MAE."""
+    groups: dict[float, list[float]] = {}
+    for p, y in zip(predictions, labels, strict=True):
+        groups.setdefault(y, []).append(p)
+    return {
+        y: {
+            "n": len(ps),
+            "mean": sum(ps) / len(ps),
+            "bias": sum(p - y for p in ps) / len(ps),
+            "mae": sum(abs(p - y) for p in ps) / len(ps),
+        }
+        for y, ps in sorted(groups.items())
+    }

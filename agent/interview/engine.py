@@ -56,6 +56,7 @@ from typing import Any, Literal
 
 from agent.errors import ConfigError, UsageError
 from agent.interview import policy_llm, policy_offline
+from agent.interview.bridge import said_from_grade
 from agent.interview.intents import Intent, detect_intent, is_off_topic, looks_like_gibberish
 from agent.interview.policy_offline import Choice
 from agent.interview.state import NON_ANSWER_LIMIT, ConversationState, Prompt, QuestionState
@@ -605,6 +606,8 @@ class Interview:
             return Choice("next", reason="time for this question used")
         if self.remaining < MIN_FOLLOW_UP_SECONDS:
             return Choice("next", reason="interview time nearly up")
+        said = said_from_grade(rubric, grade)
+        last = q.answers[-1][1] if q.answers else ""
         offline = policy_offline.choose(
             rubric,
             missed=grade.missed_key_points,
@@ -612,6 +615,7 @@ class Interview:
             probes_asked=q.probes_asked,
             was_asked=self.state.was_asked,
             follow_ups_left=left,
+            said=[s for s in said if s.quote in last] or said,
         )
         if self._llm is None or self.state.fallback:
             return offline

@@ -13,14 +13,19 @@ probe that targets a key point the answer MISSED or a misconception it STATED:
 3. a probe already asked, or whose text was already asked anywhere in the session, is never
    asked again;
 4. nothing left to probe (everything covered, or no probe for what is missing): move on.
+
+A follow-up opens with a short bridge quoting what the candidate said (`bridge.py`), so it is
+grounded in their answer rather than asked out of the blue.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from agent.bank.models import Probe, Rubric
+from agent.interview.bridge import Said, bridged
 
 Action = Literal["follow_up", "next", "wrap_up"]
 
@@ -43,6 +48,7 @@ def choose(
     probes_asked: list[str],
     was_asked=lambda text: False,
     follow_ups_left: int = 1,
+    said: Sequence[Said] = (),
 ) -> Choice:
     """The next step for one question. `missed` / `detected` come from the offline grade."""
     if follow_ups_left <= 0:
@@ -77,7 +83,7 @@ def choose(
         if hit and open_(p):
             return Choice(
                 "follow_up",
-                p.question,
+                bridged(p, rubric, said),
                 hit + [t for t in p.targets if t in missed_set],
                 f"probe misconception {', '.join(hit)}",
                 p.id,
@@ -95,7 +101,9 @@ def choose(
             ),
         )
         hit = [t for t in best.targets if t in missed_set]
-        return Choice("follow_up", best.question, hit, f"probe missed {', '.join(hit)}", best.id)
+        return Choice(
+            "follow_up", bridged(best, rubric, said), hit, f"probe missed {', '.join(hit)}", best.id
+        )
     if detected:
         return Choice("next", reason="no probe left for the misconception stated")
     return Choice("next", reason="no probe left for the missed points")

@@ -53,8 +53,8 @@ def test_the_policy_bridges_its_follow_up_and_prefers_the_probes_criterion(gd):
     ]
     choice = choose(
         gd,
-        missed=["bigger-lr-always-faster", "step-size-role"],
-        detected=[],
+        missed=[],
+        detected=["bigger-lr-always-faster"],
         probes_asked=[],
         said=said,
     )

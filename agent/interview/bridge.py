@@ -73,7 +73,7 @@ def bridged(probe: Probe, rubric: Rubric, said: Sequence[Said]) -> str:
             continue
         template = _TEMPLATES[sum(map(ord, probe.id)) % len(_TEMPLATES)]
         text = f"{template.format(q=clause)} {probe.question}"
-        if rubric_leak(text, rubric) and not rubric_leak(probe.question, rubric):
+        if rubric_leak(text, rubric, said=item.quote) and not rubric_leak(probe.question, rubric):
             continue
         return text
     return probe.question

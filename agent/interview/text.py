@@ -104,6 +104,7 @@ def reference_texts(rubric) -> list[str]:
     return [t for t in (ref.short, ref.standard, ref.deep) if t]
 
 
-def rubric_leak(text: str, rubric) -> str | None:
-    """The reference-answer sentence `text` would give away for this rubric, or None."""
-    return leaks(text, reference_texts(rubric), known=rubric.question)
+def rubric_leak(text: str, rubric, *, said: str = "") -> str | None:
+    """The reference-answer sentence `text` would give away for this rubric, or None. Words the
+    candidate already `said` (repeated back in a bridge) give nothing away."""
+    return leaks(text, reference_texts(rubric), known=f"{rubric.question} {said}".strip())

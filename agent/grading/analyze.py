@@ -56,14 +56,31 @@ class AnalyzedAnswer:
 
 
 def _plain(sent: LexSentence, source: str) -> str:
-    """The sentence's text with filler words cut out, keeping everything else as written."""
+    """The sentence as the meaning model reads it: fillers cut out, abbreviations and spoken
+    spellings read as the words they stand for ('BN' -> 'batch norm'), the rest as written."""
     s = sent.sentence
     pieces: list[str] = []
     cursor = s.start
+    groups: dict[tuple[int, int], list[str]] = {}
+    fillers: set[tuple[int, int]] = set()
     for tok in s.tokens:
-        if tok.filler and tok.start >= cursor:
-            pieces.append(source[cursor : tok.start])
-            cursor = tok.end
+        groups.setdefault((tok.start, tok.end), []).append(tok.text)
+        if tok.filler:
+            fillers.add((tok.start, tok.end))
+    for (start, end), texts in groups.items():
+        if start < cursor:
+            continue
+        surface = source[start:end]
+        if (start, end) in fillers:
+            pieces.append(source[cursor:start])
+            cursor = end
+        elif (
+            len(texts) > 1
+            and "'" not in surface
+            or (len(texts) == 1 and texts[0] != surface.lower() and surface.isalnum())
+        ):
+            pieces.append(source[cursor:start] + " ".join(texts))
+            cursor = end
     pieces.append(source[cursor : s.end])
     text = " ".join("".join(pieces).split())
     return text.replace(" ,", ",").replace(",,", ",").strip(" ,") or sent.text

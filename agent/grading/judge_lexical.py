@@ -141,6 +141,7 @@ def _key_point(
         quotes=tuple(quotes) if best > 0 else (),
         method="lexical",
         negated=negated,
+        named=best > 0,
         explained=explained,
     )
 

@@ -10,10 +10,10 @@ Their blend is the claim's `support` (0-1, an unrelated-text baseline removed). 
 credit is the mean support of its claims (capped by how much the window reads as an explanation),
 so a paraphrase in unusual words earns credit that no authored cue would give.
 
-Contradiction: a window that supports a key point's claim while negating it (its matched words
-fall in a negation the claim does not have: 'does NOT reach the global minimum' vs the claim)
-contradicts the key point. A misconception is asserted when a window supports its claim clearly
-more than the key points of the same criterion, outside negations and rejecting sentences.
+Contradiction: a window about a key point's claim that says one of its words the other way
+round (`contrast.py`: 'high BIAS means overfitting' against 'high variance means overfitting')
+contradicts the key point, and its cue credit is withdrawn. Misconceptions are asserted by
+their authored cues outside denials (see the note in `judge_semantic`).
 
 Authored cues stay as fast evidence: a cue found in a sentence keeps the lexical judge's credit
 when it is higher (cues are precise when they fire; meaning covers what they miss).
@@ -21,12 +21,13 @@ when it is higher (cues are precise when they fire; meaning covers what they mis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from agent.bank.models import Rubric
 from agent.grading import text as tx
 from agent.grading.analyze import AnalyzedAnswer
-from agent.grading.candidates import Candidates, find_candidates
+from agent.grading.candidates import Target, Window, find_candidates
+from agent.grading.contrast import polarity
 from agent.grading.judge_lexical import judge_lexical
 from agent.grading.judgement import Judgement
 
@@ -39,11 +40,11 @@ ALIGN_FULL = 0.80
 ALIGN_WEIGHT = 0.5
 """Blend of token alignment and sentence cosine in `support`."""
 ENTAILS_AT = 0.5
+NOISE_FLOOR = 0.2
+"""Support below this is what unrelated ML text gets: no credit, no quote."""
 """A key point with at least this credit is stated (covered)."""
-MISCONCEPTION_AT = 0.6
-MISCONCEPTION_MARGIN = 0.1
-"""A misconception is asserted when its support reaches MISCONCEPTION_AT and beats the best
-key point of its criterion by this margin in the same window."""
+CONTRADICTION_MIN_SUPPORT = 0.3
+"""A window says the opposite of a claim only when it is about the claim at all."""
 
 
 @dataclass
@@ -76,22 +77,9 @@ def _scale(x: float, lo: float, hi: float) -> float:
     return max(0.0, min(1.0, (x - lo) / (hi - lo)))
 
 
-def _negated_share(claim: str, window_passages: tuple[int, ...], answer: AnalyzedAnswer) -> float:
-    """Share of the claim's content words found in the window that sit inside a negation there
-    while the claim states them plainly."""
-    claim_tokens = [t for s in tx.analyze(claim) for t in s.tokens]
-    plain_claim = {
-        t.stem for t in claim_tokens if not t.negated and t.text not in tx.FUNCTION_WORDS
-    }
-    if any(t.negated for t in claim_tokens):
-        return 0.0  # the claim itself is negative ('no guarantee'): leave it to the cues
-    hits = negated = 0
-    for i in window_passages:
-        for t in answer.lexical[i].toks:
-            if t.stem in plain_claim and not t.filler:
-                hits += 1
-                negated += t.negated and not t.denied
-    return negated / hits if hits else 0.0
+def _window_tokens(passages: tuple[int, ...], answer: AnalyzedAnswer) -> list[list[tx.Token]]:
+    """The window's words, clause by clause."""
+    return [c.tokens for i in passages for c in answer.lexical[i].sentence.clauses]
 
 
 def _support(model: MeaningModel, question: str, pairs: list[tuple[str, str]]) -> list[float]:
@@ -114,93 +102,102 @@ def _support(model: MeaningModel, question: str, pairs: list[tuple[str, str]]) -
     return out
 
 
+def _key_point(
+    target: Target,
+    per_claim: list[list[tuple[float, Window]]],
+    lex: Judgement,
+    answer: AnalyzedAnswer,
+    wrong_passages: set[int],
+) -> Judgement:
+    """`wrong_passages`: passages asserting a misconception of this key point's criterion (they
+    earn it no credit)."""
+    credits: list[float] = []
+    quotes: list[str] = []
+    contra, contra_w = 0.0, None
+    for claim, claim_scores in zip(target.claims, per_claim, strict=True):
+        best, best_w = 0.0, None
+        for s, w in claim_scores:
+            if set(w.passages) & wrong_passages:
+                continue
+            if polarity(claim, _window_tokens(w.passages, answer)).contradicts:
+                if s >= CONTRADICTION_MIN_SUPPORT and s > contra:
+                    contra, contra_w = s, w
+                continue
+            s = s * (0.5 + 0.5 * w.quality)
+            if s > best:
+                best, best_w = s, w
+        credits.append(best)
+        if best_w is not None and best > 0:
+            quotes += [answer.passages[i].text for i in best_w.passages]
+    credit = sum(credits) / len(credits) if credits else 0.0
+    if credit < NOISE_FLOOR:
+        credit, quotes = 0.0, []
+    wrong = {answer.passages[i].text for i in contra_w.passages} if contra_w else set()
+    # the cues' credit stands unless its sentence says the point the other way round
+    if lex.credit >= credit and not (set(lex.quotes) & wrong):
+        credit, quotes = lex.credit, list(lex.quotes)
+    verdict = "entails" if credit >= ENTAILS_AT else "neither"
+    if verdict == "neither" and (contra_w is not None or lex.verdict == "contradicts"):
+        verdict = "contradicts"
+        quotes = sorted(wrong) if wrong else list(lex.quotes)
+    return Judgement(
+        target=target,
+        verdict=verdict,  # type: ignore[arg-type]
+        confidence=round(credit if verdict != "contradicts" else max(contra, 0.5), 3),
+        credit=credit if verdict != "contradicts" else 0.0,
+        quotes=tuple(dict.fromkeys(quotes))[:2] if credit > 0 or verdict == "contradicts" else (),
+        method="semantic",
+        negated=verdict == "contradicts",
+        named=lex.named,
+        explained=lex.explained,
+    )
+
+
 def judge_semantic(rubric: Rubric, answer: AnalyzedAnswer, model: MeaningModel) -> list[Judgement]:
     lexical = {j.target.id: j for j in judge_lexical(rubric, answer)}
-    cands: list[Candidates] = find_candidates(rubric, answer, embed=model.embed)
-    pairs: list[tuple[str, str]] = []
-    for c in cands:
-        for claim, wins in zip(c.target.claims, c.windows, strict=True):
-            pairs += [(w.text, claim) for w in wins]
+    cands = [
+        c
+        for c in find_candidates(rubric, answer, embed=model.embed)
+        if c.target.kind == "key_point"
+    ]
+    pairs = [
+        (w.text, claim)
+        for c in cands
+        for claim, wins in zip(c.target.claims, c.windows, strict=True)
+        for w in wins
+    ]
     support = iter(_support(model, rubric.question, pairs))
-
-    by_window_kp: dict[tuple[str, tuple[int, ...]], float] = {}
-    scored: list[tuple[Candidates, list[list[tuple[float, object]]]]] = []
-    for c in cands:
-        per_claim = []
-        for wins in c.windows:
-            per_claim.append([(next(support), w) for w in wins])
-        scored.append((c, per_claim))
-        if c.target.kind == "key_point":
-            for claim_scores in per_claim:
-                for s, w in claim_scores:
-                    key = (c.target.criterion, w.passages)  # type: ignore[attr-defined]
-                    by_window_kp[key] = max(by_window_kp.get(key, 0.0), s)
-
-    out: list[Judgement] = []
-    for c, per_claim in scored:
-        lex = lexical[c.target.id]
-        t = c.target
-        if t.kind == "key_point":
-            credits, quotes, contra = [], [], 0.0
-            for claim, claim_scores in zip(t.claims, per_claim, strict=True):
-                best, best_w = 0.0, None
-                for s, w in claim_scores:
-                    neg = _negated_share(claim, w.passages, answer)  # type: ignore[attr-defined]
-                    if neg >= 0.5:
-                        contra = max(contra, s)
-                        continue
-                    s = s * (0.5 + 0.5 * w.quality)  # type: ignore[attr-defined]
-                    if s > best:
-                        best, best_w = s, w
-                credits.append(best)
-                if best_w is not None and best > 0:
-                    for i in best_w.passages:  # type: ignore[attr-defined]
-                        q = answer.passages[i].text
-                        if q not in quotes:
-                            quotes.append(q)
-            credit = sum(credits) / len(credits) if credits else 0.0
-            if lex.credit >= credit:
-                credit, quotes = lex.credit, list(lex.quotes)
-            contradicts = contra >= ENTAILS_AT and credit < ENTAILS_AT
-            verdict = "entails" if credit >= ENTAILS_AT else "contradicts" if contradicts else "neither"
-            if lex.verdict == "contradicts" and verdict == "neither":
-                verdict = "contradicts"
-            out.append(
-                Judgement(
-                    target=t,
-                    verdict=verdict,  # type: ignore[arg-type]
-                    confidence=round(credit if verdict != "contradicts" else max(contra, 0.5), 3),
-                    credit=credit,
-                    quotes=tuple(quotes[:2]) if credit > 0 or verdict == "contradicts" else (),
-                    method="semantic",
-                    negated=verdict == "contradicts",
-                    explained=lex.explained or credit >= ENTAILS_AT,
-                )
+    texts = [p.text for p in answer.passages]
+    wrong: dict[str, set[int]] = {}
+    for j in lexical.values():
+        if j.target.kind == "misconception" and j.verdict == "entails":
+            wrong.setdefault(j.target.criterion, set()).update(
+                i for i, t in enumerate(texts) if t in j.quotes
             )
-        else:
-            best, best_w = 0.0, None
-            for s, w in per_claim[0]:
-                if w.denies or _negated_share(t.claims[0], w.passages, answer) >= 0.5:  # type: ignore[attr-defined]
-                    continue
-                rival = by_window_kp.get((t.criterion, w.passages), 0.0)  # type: ignore[attr-defined]
-                if s >= MISCONCEPTION_AT and s >= rival + MISCONCEPTION_MARGIN and s > best:
-                    best, best_w = s, w
-            asserted = best_w is not None or lex.verdict == "entails"
-            quotes = (
-                list(lex.quotes)
-                if lex.verdict == "entails"
-                else [answer.passages[i].text for i in best_w.passages]  # type: ignore[union-attr]
-                if best_w is not None
-                else []
-            )
-            out.append(
-                Judgement(
-                    target=t,
-                    verdict="entails" if asserted else "neither",
-                    confidence=round(max(best, lex.confidence if asserted else 0.0) or 0.5, 3),
-                    credit=1.0 if asserted else 0.0,
-                    quotes=tuple(quotes),
-                    method="semantic",
-                )
-            )
+    out = [
+        _key_point(
+            c.target,
+            [[(next(support), w) for w in wins] for wins in c.windows],
+            lexical[c.target.id],
+            answer,
+            wrong.get(c.target.criterion, set()),
+        )
+        for c in cands
+    ]
+    # A sentence that states one key point is not the opposite of its sibling ('BF16 keeps the
+    # FP32 range' is the BF16 point, not a wrong version of the FP16 one).
+    stated = {(j.target.criterion, q) for j in out if j.verdict == "entails" for q in j.quotes}
+    out = [
+        replace(j, verdict="neither", quotes=(), negated=False)
+        if j.verdict == "contradicts" and any((j.target.criterion, q) in stated for q in j.quotes)
+        else j
+        for j in out
+    ]
+    # Misconceptions: authored cues (outside denials) decide. On the development set, embedding
+    # similarity to the wrong claim was as high for strong answers that discuss the same idea as
+    # for answers asserting it (median margin over the best key point 0.02 vs 0.06), so meaning
+    # alone does not assert a misconception without an NLI model.
+    out += [
+        replace(j, method="semantic") for j in lexical.values() if j.target.kind == "misconception"
+    ]
     return out

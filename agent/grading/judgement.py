@@ -28,5 +28,7 @@ class Judgement:
     method: Method
     negated: bool = False
     """The point's own words appear, but negated ('it does not ...')."""
+    named: bool = False
+    """An authored cue of the point appears (lexical evidence)."""
     explained: bool = False
-    """The evidence says something beyond naming the point's terms."""
+    """The cue's sentence says something beyond naming the point's terms."""

@@ -16,7 +16,7 @@ Reference-only rubrics are scored by similarity to the reference (`reference_mod
 from __future__ import annotations
 
 from agent.bank.models import Rubric
-from agent.grading.analyze import analyze_answer
+from agent.grading.analyze import AnalyzedAnswer, analyze_answer
 from agent.grading.assemble import assemble_grade
 from agent.grading.cues import compile_cue
 from agent.grading.judge_lexical import judge_lexical
@@ -40,13 +40,24 @@ def judge(rubric: Rubric, answer) -> tuple[list[Judgement], Method]:
     return judge_semantic.judge_semantic(rubric, answer, model), "semantic"
 
 
+def holistic(rubric: Rubric, answer: AnalyzedAnswer) -> float:
+    """The kept answer's similarity to the reference answer (0-1; semantic when installed)."""
+    from agent.grading.reference import reference_similarity
+
+    reference = rubric.reference.standard or rubric.reference.short
+    kept = " ".join(p.plain for p in answer.passages)
+    if not reference or not kept:
+        return 0.0
+    return reference_similarity(rubric.question, reference, kept)
+
+
 def grade_rubric(rubric: Rubric, answer: str) -> Grade:
     analyzed = analyze_answer(answer)
     judgements, method = judge(rubric, analyzed)
     status = analyzed.status
     if status is None and off_topic(rubric, analyzed, judgements):
         status = "off_topic"
-    scored = score_criteria(rubric, analyzed, judgements, status)
+    scored = score_criteria(rubric, analyzed, judgements, status, holistic(rubric, analyzed))
     return assemble_grade(rubric, scored, judgements, method)
 
 

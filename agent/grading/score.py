@@ -28,11 +28,23 @@ from agent.grading.vocab import GENERIC
 
 LEVEL_CURVE = (1.0, 1.0)
 """(saturation, exponent): credit = 4 * min(1, coverage / saturation) ** exponent."""
-CONTRADICTION_PENALTY = 1.0
+COVERAGE_WEIGHT = 0.3
+REFERENCE_WEIGHT = 1.1
+LEVEL_OFFSET = -0.4
+COVERAGE_FLOOR = 0.8
+"""A criterion keeps at least this share of its key-point level, however short the answer."""
+"""Criterion level = COVERAGE_WEIGHT * (its key points' credit, 0-4) + REFERENCE_WEIGHT * (the
+answer's similarity to the reference answer, 0-4) + LEVEL_OFFSET, before penalties and caps.
+Fitted on the development set (tests/data/dev_blind.jsonl, MAE): answers written blind state
+key points in words the key-point judge often misses, and the holistic similarity to the
+reference answer ranks them better; coverage keeps the criteria apart."""
+CONTRADICTION_PENALTY = 2.0
 RELEVANCE_MAX = 0.25
 RELEVANCE_HITS = 3
 REFERENCE_LIFT = 0.2
 BAG_CAP = 0.5
+OFF_TOPIC_CREDIT = 0.15
+"""Key-point credit below this (a faint similarity) does not make an answer on topic."""
 INJECTION_CAP = 1.0
 CREDIT_NEG_REACH = 4
 
@@ -111,8 +123,13 @@ def _reference_boost(index: RubricIndex, answer: AnalyzedAnswer) -> float:
 
 
 def score_criteria(
-    rubric: Rubric, answer: AnalyzedAnswer, judgements: list[Judgement], status: Status | None
+    rubric: Rubric,
+    answer: AnalyzedAnswer,
+    judgements: list[Judgement],
+    status: Status | None,
+    holistic: float = 0.0,
 ) -> Scored:
+    """`holistic`: the answer's similarity to the reference answer (0-1)."""
     index = compile_rubric(rubric)
     by_id = {j.target.id: j for j in judgements}
     notes: list[str] = []
@@ -121,10 +138,11 @@ def score_criteria(
             "text addressed to the grader (instructions, role labels or tags) was ignored; "
             f"scores are capped at {INJECTION_CAP:g}"
         )
+    # terms dressed up as sentences ('It has saddle points.'): several points named by their
+    # cues, none with anything said about it
     bag = answer.bag_of_terms or (
-        sum(1 for j in judgements if j.target.kind == "key_point" and j.credit > 0) >= 2
+        sum(1 for j in judgements if j.target.kind == "key_point" and j.named) >= 2
         and not any(j.explained for j in judgements)
-        and all(j.method == "lexical" for j in judgements)
     )
     if bag and status is None:
         notes.append(
@@ -147,7 +165,11 @@ def score_criteria(
         if status is None and not bag and not answer.set_aside:
             vague = _relevance(index, crit.id, answer, quality)
             floor, floor_phrase = _level_floor(index, crit.id, answer)
-        raw = max(curve(lifted), 4.0 * vague, float(floor))
+        raw = max(curve(lifted), 4.0 * vague)
+        if raw > 0:  # the holistic term lifts a criterion with evidence; it never creates one
+            blend = COVERAGE_WEIGHT * raw + REFERENCE_WEIGHT * 4.0 * holistic + LEVEL_OFFSET
+            raw = max(COVERAGE_FLOOR * raw, blend, 0.0)
+        raw = max(raw, float(floor))  # what a level descriptor quotes sets a floor
         parts: list[str] = []
         found = [k.id for k in kps if credit[k.id] >= 0.5]
         weak = [k.id for k in kps if 0 < credit[k.id] < 0.5]
@@ -206,7 +228,7 @@ def score_criteria(
 def off_topic(rubric: Rubric, answer: AnalyzedAnswer, judgements: list[Judgement]) -> bool:
     """Nothing judged stated or asserted, and the answer shares little vocabulary with the
     rubric: it does not address this question."""
-    if any(j.credit > 0 or j.verdict == "entails" for j in judgements):
+    if any(j.credit >= OFF_TOPIC_CREDIT or j.verdict == "entails" for j in judgements):
         return False
     index = compile_rubric(rubric)
     stems = [

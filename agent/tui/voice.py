@@ -34,8 +34,12 @@ class VoiceBackend:
         self._lock = threading.Lock()
 
     # ---------------------------------------------------------------- recording
-    def start(self, path: str, *, hands_free: bool, glossary: list[str] = ()) -> None:
-        """Open the microphone and write `path` as it records. Raises AudioError (clear cause)."""
+    def start(
+        self, path: str, *, hands_free: bool, glossary: list[str] = (), gate: Any = None
+    ) -> None:
+        """Open the microphone and write `path` as it records. Raises AudioError (clear cause).
+        `gate` (agent.speech.gate.CaptureGate) silences the microphone while the interviewer
+        speaks."""
         lower_thread_priority()  # the streaming thread started here inherits it
         with self._lock:
             if self._recorder is not None:
@@ -46,11 +50,13 @@ class VoiceBackend:
 
                 factory = Recorder
             self._stream = self._streaming(glossary)
+            extra = {"gate": gate} if gate is not None else {}
             recorder = factory(
                 path,
                 settings=self.settings,
                 mode="hands-free" if hands_free else "push-to-talk",
                 on_audio=self._stream.feed if self._stream is not None else None,
+                **extra,
             )
             try:
                 recorder.start()

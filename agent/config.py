@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     "flite[:VOICE]" or "espeak-ng[:VOICE]"."""
     speech_rate: float = Field(1.0, ge=0.5, le=2.0)
     """How fast the interviewer speaks (1.0 = normal)."""
+    barge_in: Literal["key", "voice"] = "key"
+    """What cuts the interviewer off: the talk key (ctrl+t), or also (hands-free, "voice")
+    starting to talk over it. "voice" needs headphones: through loudspeakers the microphone
+    hears the interviewer itself."""
 
     # --- app ---
     theme: str | None = None

@@ -85,14 +85,23 @@ def test_gate_is_closed_while_held_and_for_a_short_tail():
     assert not gate.closed
 
 
-def test_gate_calls_barge_in_once_at_a_speech_onset():
+def test_gate_calls_barge_in_once_at_a_speech_onset_and_keeps_its_first_words():
+    import numpy as np
+
     calls = []
     gate = CaptureGate()
     gate.hold()
-    gate.heard([0.9] * (ONSET_FRAMES - 1))  # no listener yet: just dropped
+    block = np.ones(1600, dtype=np.float32)
+    assert gate.heard([0.9] * (ONSET_FRAMES - 1), block) == []  # no listener: just dropped
     gate.on_speech = lambda: calls.append(1)
-    gate.heard([0.9, 0.1] * 6)  # a click or a breath: no onset
+    assert gate.heard([0.9, 0.1] * 6, block) == []  # a click or a breath: no onset
     assert calls == []
-    gate.heard([0.9] * (ONSET_FRAMES + 5))
+    kept = gate.heard([0.9] * (ONSET_FRAMES + 5), block * 2)
     assert calls == [1]
-    assert gate.dropped_blocks == 3
+    assert len(kept) == 2 and kept[-1][0] == 2.0  # the onset and the block before it
+    assert gate.dropped_blocks == 2
+    assert not gate.closed  # the candidate's words pass from the onset on
+    gate.release()
+    assert not gate.closed  # even in the speaker's tail
+    gate.hold()  # the next question
+    assert gate.closed

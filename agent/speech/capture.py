@@ -381,6 +381,8 @@ class Recorder:
         self._queue.put(indata[:, 0].copy())
 
     def _consume(self) -> None:
+        import numpy as np
+
         resampler = _Resampler(self._rate, SAMPLE_RATE) if self._rate != SAMPLE_RATE else None
         while True:
             block = self._queue.get()
@@ -389,9 +391,9 @@ class Recorder:
             try:
                 if resampler is not None:
                     block = resampler(block)
-                if self.gate is not None and self.gate.closed:
-                    self.gate.heard(self._scorer(block))  # barge-in: talking over it
-                    block = block * 0.0
+                if self.gate is not None and self.gate.closed:  # the interviewer speaks
+                    kept = self.gate.heard(self._scorer(block), block)  # barge-in: its onset
+                    block = np.concatenate(kept) if kept else block * 0.0
                 self._wav.write(block)
                 self._frames += len(block)
                 if self.keep_audio:

@@ -2,7 +2,7 @@
 question and follow-up aloud (agent.speech.tts.Speaker), a streamed LLM follow-up from its
 first complete sentence on. While it speaks, the capture gate silences the microphone. ctrl+t
 (push to talk) cuts it off and starts recording; in hands-free mode, starting to talk does
-(with headphones). ctrl+r repeats the question, aloud. The question text stays on screen.
+(with headphones, `barge_in = "voice"`). ctrl+r repeats the question, aloud. The question text stays on screen.
 """
 
 from __future__ import annotations

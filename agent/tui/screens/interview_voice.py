@@ -128,7 +128,8 @@ class VoiceControl(SpeakingControl):
     def _start_recording(self, path: str, hands_free: bool, question_id: str | None) -> None:
         glossary = self._glossary(question_id) if question_id else []
         gate = self.capture_gate()
-        gate.on_speech = self.barge_in_from_capture if hands_free else None
+        by_voice = getattr(self.app.settings, "barge_in", "key") == "voice"
+        gate.on_speech = self.barge_in_from_capture if hands_free and by_voice else None
         try:
             self._voice_backend().start(path, hands_free=hands_free, glossary=glossary, gate=gate)
         except Exception as exc:  # noqa: BLE001 - AudioError with its cause, or anything else

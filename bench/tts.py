@@ -27,6 +27,9 @@ QUESTIONS = [
 ]
 
 
+VERBOSE = False
+
+
 def bench_backend(voice_name: str, runs: int) -> dict[str, float]:
     from agent.speech.tts.engines import make_engine
     from agent.speech.tts.speaker import Speaker
@@ -39,12 +42,14 @@ def bench_backend(voice_name: str, runs: int) -> dict[str, float]:
     speaker.warm()
     load = time.monotonic() - started
     firsts = []
+    per_question: dict[str, list[float]] = {q: [] for q in QUESTIONS}
     for _ in range(runs):
         for question in QUESTIONS:
             speaker.say(question)
             speaker.wait(60)
             if speaker.first_audio_seconds is not None:
                 firsts.append(speaker.first_audio_seconds)
+                per_question[question].append(speaker.first_audio_seconds)
     speaker.close()
     if errors:
         raise RuntimeError(errors[0])
@@ -57,6 +62,9 @@ def bench_backend(voice_name: str, runs: int) -> dict[str, float]:
             audio += len(pcm) / rate
         synth += time.monotonic() - started
     engine.close()
+    if VERBOSE:
+        for question, times in per_question.items():
+            print(f"  {statistics.median(times):.3f}  {question}")
     return {
         "load": load,
         "first_median": statistics.median(firsts),
@@ -69,7 +77,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--voices", default="joe,flite,espeak-ng")
+    parser.add_argument("-v", "--verbose", action="store_true", help="per-question medians")
     args = parser.parse_args()
+    global VERBOSE
+    VERBOSE = args.verbose
     mic = None
     try:
         import sounddevice as sd

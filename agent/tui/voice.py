@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 LEVEL_FLOOR_DB = -60.0
@@ -35,7 +36,7 @@ class VoiceBackend:
 
     # ---------------------------------------------------------------- recording
     def start(
-        self, path: str, *, hands_free: bool, glossary: list[str] = (), gate: Any = None
+        self, path: str, *, hands_free: bool, glossary: Sequence[str] = (), gate: Any = None
     ) -> None:
         """Open the microphone and write `path` as it records. Raises AudioError (clear cause).
         `gate` (agent.speech.gate.CaptureGate) silences the microphone while the interviewer
@@ -138,7 +139,7 @@ class VoiceBackend:
         return self._transcriber
 
     def transcribe(
-        self, path: str, *, glossary: list[str] = ()
+        self, path: str, *, glossary: Sequence[str] = ()
     ) -> tuple[str, dict[str, Any] | None]:
         """(text, delivery metrics as a dict or None) of the answer just recorded at `path`
         (finishing the streaming transcript when there is one), or of any audio file."""

@@ -31,6 +31,26 @@ STALL_SECONDS = 3.0
 _END = object()
 
 
+class _Utterance:
+    """One say(): its sentences, whether it still holds the capture gate, when it is done."""
+
+    def __init__(self, generation: int, gate: CaptureGate):
+        self.generation = generation
+        self.sentences: queue.Queue[Any] = queue.Queue()
+        self.done = threading.Event()
+        self._gate = gate
+        self._holding = True
+        self._lock = threading.Lock()
+        gate.hold()
+
+    def let_go(self) -> None:
+        """Release the capture gate (once: at a cut-off, or when playback ends)."""
+        with self._lock:
+            holding, self._holding = self._holding, False
+        if holding:
+            self._gate.release()
+
+
 class Speaker:
     def __init__(
         self,
@@ -49,9 +69,7 @@ class Speaker:
         self.first_audio_seconds: float | None = None
         """Seconds from the last say() to its first audio written to the device."""
         self._generation = 0
-        self._sentences: queue.Queue[Any] = queue.Queue()
-        self._idle = threading.Event()
-        self._idle.set()
+        self._utterance: _Utterance | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -72,43 +90,47 @@ class Speaker:
         self.stop()
         with self._lock:
             self._generation += 1
-            generation = self._generation
-            self._sentences = queue.Queue()
-            self._idle.clear()
-            self.gate.hold()
+            utterance = self._utterance = _Utterance(self._generation, self.gate)
             self.first_audio_seconds = None
         for piece in speakable_pieces(text):
-            self._sentences.put(piece)
+            utterance.sentences.put(piece)
         if not more:
-            self._sentences.put(_END)
+            utterance.sentences.put(_END)
         threading.Thread(
-            target=self._run, args=(generation, self._sentences, time.monotonic()),
-            name="viva-speaker", daemon=True,
+            target=self._run, args=(utterance, time.monotonic()), name="viva-speaker",
+            daemon=True,
         ).start()  # fmt: skip
 
     def add(self, sentence: str) -> None:
         """Say `sentence` after what is being said (when say(..., more=True) started it)."""
-        if sentence.strip():
-            self._sentences.put(sentence.strip())
+        utterance = self._utterance
+        if utterance is not None and sentence.strip():
+            utterance.sentences.put(sentence.strip())
 
     def finish(self) -> None:
         """No more sentences for the current say(..., more=True)."""
-        self._sentences.put(_END)
+        if self._utterance is not None:
+            self._utterance.sentences.put(_END)
 
     def stop(self) -> None:
-        """Cut off what is being said (barge-in); returns once the device is quiet."""
+        """Cut off what is being said (barge-in), at once: the device stops within a few ms and
+        the capture gate opens now (its threads wind down on their own)."""
         with self._lock:
             self._generation += 1
-            self._sentences.put(_END)
-        self._idle.wait(timeout=2.0)
+            utterance, self._utterance = self._utterance, None
+        if utterance is not None:
+            utterance.sentences.put(_END)
+            utterance.let_go()
 
     @property
     def speaking(self) -> bool:
-        return not self._idle.is_set()
+        utterance = self._utterance
+        return utterance is not None and not utterance.done.is_set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until nothing is being said; False on timeout."""
-        return self._idle.wait(timeout)
+        utterance = self._utterance
+        return utterance is None or utterance.done.wait(timeout)
 
     def close(self) -> None:
         self.stop()
@@ -118,10 +140,11 @@ class Speaker:
     def _current(self, generation: int) -> bool:
         return generation == self._generation
 
-    def _run(self, generation: int, sentences: queue.Queue[Any], started: float) -> None:
+    def _run(self, utterance: _Utterance, started: float) -> None:
+        generation = utterance.generation
         audio: queue.Queue[Any] = queue.Queue(maxsize=4)
         synth = threading.Thread(
-            target=self._synthesize, args=(generation, sentences, audio), daemon=True
+            target=self._synthesize, args=(generation, utterance.sentences, audio), daemon=True
         )
         synth.start()
         try:
@@ -129,13 +152,13 @@ class Speaker:
         except Exception as exc:  # noqa: BLE001 - PortAudioError: no output device
             self._report(f"cannot play the interviewer's voice: {clean(exc)}")
         finally:
+            utterance.let_go()
             while synth.is_alive():  # unblock a synthesizer waiting on a full queue
                 try:
                     audio.get(timeout=0.05)
                 except queue.Empty:
                     pass
-            self.gate.release()
-            self._idle.set()
+            utterance.done.set()
 
     def _synthesize(self, generation: int, sentences: queue.Queue[Any], audio: queue.Queue) -> None:
         try:

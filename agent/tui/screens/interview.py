@@ -120,7 +120,12 @@ class InterviewScreen(VoiceControl, StreamingDisplay):
             if self.resume_id:
                 iv = Interview.resume(self.app.settings, self.resume_id, **kwargs)
             else:
-                iv = Interview.start(self.app.settings, self.track, mode=self.mode, **kwargs)
+                iv = Interview.start(
+                    self.app.settings,
+                    self.track,
+                    mode=self.mode,  # type: ignore[arg-type]  # "text" or "voice"
+                    **kwargs,
+                )
         except Exception as exc:  # noqa: BLE001 - UsageError, ConfigError, RubricError...
             self.post_message(InterviewFailed("start", str(exc)))
             return

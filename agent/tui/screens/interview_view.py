@@ -3,12 +3,16 @@ line (track, progress, clock, mode, what a worker is doing)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Static
+
+if TYPE_CHECKING:  # pragma: no cover
+    from agent.tui.app import VivaApp
 
 KIND_LABEL = {
     "question": "Question",
@@ -38,6 +42,9 @@ class TranscriptView(Screen):
     mode: str
     busy: str | None
 
+    if TYPE_CHECKING:
+        app: VivaApp
+
     def add_turn(self, who: str, text: str) -> None:
         self.transcript.append((who, text))
         names = {"interviewer": ("Interviewer: ", "bold cyan"), "you": ("You: ", "bold green")}
@@ -55,7 +62,7 @@ class TranscriptView(Screen):
 
     def show_notice(self, text: str) -> None:
         self.note(text)
-        severity = (
+        severity: SeverityLevel = (
             "warning" if "fail" in text.lower() or "offline" in text.lower() else "information"
         )
         self.notify(text, severity=severity, timeout=12)
@@ -94,7 +101,7 @@ class TranscriptView(Screen):
             status.update(Text(f"{self.track or self.resume_id or ''}  starting...", style="dim"))
             return
         index, total = self.iv.progress
-        parts = [
+        parts: list[str | tuple[str, str]] = [
             (f"{self.iv.track_id}", "bold"),
             f"  Q {min(index, total)}/{total}",
             ("  elapsed ", "dim"),

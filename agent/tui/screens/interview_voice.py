@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import work
+from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from agent.tui.messages import (
@@ -35,6 +36,7 @@ class VoiceControl(SpeakingControl):
     hands_free: bool
     voice_answer: dict[str, Any] | None
     _record_started: float
+    _voice_timer: Timer
 
     def _apply_mode(self) -> None:
         voice = self.mode == "voice"

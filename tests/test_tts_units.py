@@ -105,3 +105,32 @@ def test_gate_calls_barge_in_once_at_a_speech_onset_and_keeps_its_first_words():
     assert not gate.closed  # even in the speaker's tail
     gate.hold()  # the next question
     assert gate.closed
+
+
+def test_only_the_worker_script_imports_piper():
+    """Piper is GPL-3.0: Viva's own modules never import it; piper_worker.py runs it apart."""
+    import re
+    from pathlib import Path
+
+    agent = Path(__file__).resolve().parent.parent / "agent"
+    importers = sorted(
+        str(path.relative_to(agent))
+        for path in agent.rglob("*.py")
+        if re.search(r"^\s*(import piper|from piper\b)", path.read_text(), re.M)
+    )
+    assert importers == ["speech/tts/piper_worker.py"]
+
+
+def test_doctor_names_the_voice_and_its_licence():
+    from agent.config import load_settings
+    from agent.speech.tts.checks import check_voice
+    from agent.speech.tts.voices import bundled_voice, piper_available
+
+    name, status, detail, _hint = check_voice(load_settings(speak=False))
+    assert (name, status) == ("interviewer voice", "skip")
+    name, status, detail, _hint = check_voice(load_settings(voice="nobody"))
+    assert status == "warn" and "unknown voice 'nobody'" in detail
+    if piper_available() and bundled_voice() is not None:
+        name, status, detail, _hint = check_voice(load_settings())
+        assert status == "pass" and detail.startswith("joe (piper;")
+        assert "GPL-3.0" in detail and "non-commercial" in detail

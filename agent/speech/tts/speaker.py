@@ -60,12 +60,15 @@ class Speaker:
         device: Any = None,
         gate: CaptureGate | None = None,
         on_error: Callable[[str], None] | None = None,
+        on_done: Callable[[], None] | None = None,
     ):
         self.voice = voice or resolve_voice(None)
         self.engine: Engine = make_engine(self.voice, rate)
         self.device = device
         self.gate = gate or CaptureGate()
         self.on_error = on_error
+        self.on_done = on_done
+        """Called (from the speaker's thread) when a say() has ended or was cut off."""
         self.first_audio_seconds: float | None = None
         """Seconds from the last say() to its first audio written to the device."""
         self._generation = 0
@@ -159,6 +162,8 @@ class Speaker:
                 except queue.Empty:
                     pass
             utterance.done.set()
+            if self.on_done is not None:
+                self.on_done()
 
     def _synthesize(self, generation: int, sentences: queue.Queue[Any], audio: queue.Queue) -> None:
         try:

@@ -64,9 +64,15 @@ class SpeakingControl(TranscriptView):
 
             factory = getattr(self.app, "speaker_factory", None) or Speaker.from_settings
             self.speaker = factory(
-                self.app.settings, gate=self.capture_gate(), on_error=self._speaker_error
+                self.app.settings,
+                gate=self.capture_gate(),
+                on_error=self._speaker_error,
+                on_done=self._speaker_done,
             )
         return self.speaker
+
+    def _speaker_done(self) -> None:  # the speaker's thread: it finished or was cut off
+        self.app.call_from_thread(self._hide_speaking)
 
     def _speaker_error(self, message: str) -> None:  # speaker threads
         self.app.call_from_thread(self.voice_out_failed, message)
@@ -145,3 +151,11 @@ class SpeakingControl(TranscriptView):
     def _show_speaking(self) -> None:
         if not self.recording:
             self.query_one("#preview", Static).update(Text(SPEAKING_HINT, style="dim"))
+
+    def _hide_speaking(self) -> None:
+        preview = self.query_one("#preview", Static)
+        shown = getattr(preview, "content", None)
+        if not self.speaking and getattr(shown, "plain", shown) == SPEAKING_HINT:
+            from agent.tui.screens.interview_voice import RECORD_HINT
+
+            preview.update(Text(RECORD_HINT, style="dim"))

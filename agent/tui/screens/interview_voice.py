@@ -22,6 +22,8 @@ from agent.tui.messages import (
 from agent.tui.screens.interview_speech import SpeakingControl
 from agent.tui.widgets.level import LevelMeter
 
+RECORD_HINT = "ctrl+t starts / stops recording, ctrl+f hands-free"
+
 
 class VoiceControl(SpeakingControl):
     """Part of InterviewScreen: recording and transcribing spoken answers."""
@@ -72,7 +74,7 @@ class VoiceControl(SpeakingControl):
         else:
             meter.state = "idle"
             self.query_one("#preview", Static).update(
-                Text("ctrl+t starts / stops recording, ctrl+f hands-free", style="dim")
+                Text(RECORD_HINT, style="dim")
             )
 
     def action_switch_mode(self) -> None:

@@ -281,6 +281,7 @@ class InterviewScreen(VoiceControl, StreamingDisplay):
     def action_end(self) -> None:
         if self.iv is None or self.finished:
             return
+        self.cut_off()
         if self.recording:
             self._stop_recording(transcribe=False)
         self.busy = "ending"

@@ -60,6 +60,7 @@ def test_question_reaches_the_output_and_the_gate_keeps_it_out_of_the_answer(
         assert speaker.speaking and gated.gate.closed
         assert speaker.wait(30)
         time.sleep(0.5)
+        parec.terminate()  # the monitor recording holds the question only
         assert not speaker.gate.closed
         player = virtual_mic.play(answer_clip)  # the candidate answers after the question
         assert player.wait(timeout=30) == 0
@@ -68,7 +69,8 @@ def test_question_reaches_the_output_and_the_gate_keeps_it_out_of_the_answer(
         open_recording = open_mic.stop()
         gated_recording = gated.stop()
         speaker.close()
-        parec.terminate()
+        if parec.poll() is None:
+            parec.terminate()
         parec.wait(timeout=10)
     transcriber = shared_transcriber()
     said = transcriber.transcribe(monitor).text

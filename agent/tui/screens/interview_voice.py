@@ -73,9 +73,7 @@ class VoiceControl(SpeakingControl):
             )
         else:
             meter.state = "idle"
-            self.query_one("#preview", Static).update(
-                Text(RECORD_HINT, style="dim")
-            )
+            self.query_one("#preview", Static).update(Text(RECORD_HINT, style="dim"))
 
     def action_switch_mode(self) -> None:
         if self.recording:

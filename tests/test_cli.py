@@ -15,6 +15,7 @@ def test_every_issue_command_is_registered():
         "grade",
         "eval",
         "transcribe",
+        "speak",
         "debrief",
         "sessions",
         "rubrics",

@@ -107,7 +107,9 @@ async def test_push_to_talk_answer_is_transcribed_corrected_and_journaled(viva_h
 
 async def test_hands_free_ends_the_answer_on_silence(viva_home, virtual_mic):
     write_track(viva_home)
-    settings = load_settings(silence_seconds=1.5)
+    # The clip is played at once, over the interviewer's question when it speaks: this test is
+    # about the pause ending an answer (tests/test_tui_speak.py covers the speaking interviewer).
+    settings = load_settings(silence_seconds=1.5, speak=False)
     app = VivaApp(settings, readiness=READY, track=SHORT_TRACK, mode="voice")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

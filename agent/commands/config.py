@@ -33,6 +33,10 @@ EXAMPLE = """\
 # audio_device = "USB Microphone"
 # silence_seconds = 3.0
 # max_answer_seconds = 240.0
+# speak = true               # voice mode: the interviewer says its questions aloud
+# voice = "joe"              # the bundled Piper voice; a .onnx path, "flite" or "espeak-ng"
+# speech_rate = 1.0          # 0.5 to 2.0
+# barge_in = "key"           # "voice": talking over the interviewer cuts it off (headphones)
 # theme = "textual-dark"
 
 # A different model (or provider) for one role:

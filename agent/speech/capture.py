@@ -31,6 +31,7 @@ from pydantic import BaseModel
 
 from agent.errors import AudioError
 from agent.speech import SAMPLE_RATE
+from agent.speech.gate import CaptureGate
 from agent.speech.vad import TurnDetector, VadParams, make_scorer, rms_dbfs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -237,7 +238,8 @@ class Recorder:
     `wait(timeout)` returns when the turn detector ends the answer (silence or cap); call stop().
 
     `on_audio(block)` gets every 16 kHz float32 block (from the consumer thread, not the
-    PortAudio callback); `on_end(reason)` is called once when hands-free ends the turn.
+    PortAudio callback); `on_end(reason)` is called once when hands-free ends the turn. With a
+    `gate`, blocks that arrive while it is closed are silenced before anything sees them.
     """
 
     def __init__(
@@ -251,6 +253,7 @@ class Recorder:
         on_audio: Callable[[np.ndarray], None] | None = None,
         on_end: Callable[[str], None] | None = None,
         keep_audio: bool = True,
+        gate: CaptureGate | None = None,
     ):
         self.path = Path(path)
         self.mode = mode
@@ -259,6 +262,8 @@ class Recorder:
         self.on_audio = on_audio
         self.on_end = on_end
         self.keep_audio = keep_audio
+        self.gate = gate
+        """While it is closed (the interviewer speaks), blocks are recorded as silence."""
         self.level_db = -120.0
         """Live input level of the last block, in dBFS (for a level meter)."""
         self.reason: str | None = None
@@ -376,6 +381,8 @@ class Recorder:
         self._queue.put(indata[:, 0].copy())
 
     def _consume(self) -> None:
+        import numpy as np
+
         resampler = _Resampler(self._rate, SAMPLE_RATE) if self._rate != SAMPLE_RATE else None
         while True:
             block = self._queue.get()
@@ -384,6 +391,9 @@ class Recorder:
             try:
                 if resampler is not None:
                     block = resampler(block)
+                if self.gate is not None and self.gate.closed:  # the interviewer speaks
+                    kept = self.gate.heard(self._scorer(block), block)  # barge-in: its onset
+                    block = np.concatenate(kept) if kept else block * 0.0
                 self._wav.write(block)
                 self._frames += len(block)
                 if self.keep_audio:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 LEVEL_FLOOR_DB = -60.0
@@ -34,8 +35,12 @@ class VoiceBackend:
         self._lock = threading.Lock()
 
     # ---------------------------------------------------------------- recording
-    def start(self, path: str, *, hands_free: bool, glossary: list[str] = ()) -> None:
-        """Open the microphone and write `path` as it records. Raises AudioError (clear cause)."""
+    def start(
+        self, path: str, *, hands_free: bool, glossary: Sequence[str] = (), gate: Any = None
+    ) -> None:
+        """Open the microphone and write `path` as it records. Raises AudioError (clear cause).
+        `gate` (agent.speech.gate.CaptureGate) silences the microphone while the interviewer
+        speaks."""
         lower_thread_priority()  # the streaming thread started here inherits it
         with self._lock:
             if self._recorder is not None:
@@ -46,11 +51,13 @@ class VoiceBackend:
 
                 factory = Recorder
             self._stream = self._streaming(glossary)
+            extra = {"gate": gate} if gate is not None else {}
             recorder = factory(
                 path,
                 settings=self.settings,
                 mode="hands-free" if hands_free else "push-to-talk",
                 on_audio=self._stream.feed if self._stream is not None else None,
+                **extra,
             )
             try:
                 recorder.start()
@@ -132,7 +139,7 @@ class VoiceBackend:
         return self._transcriber
 
     def transcribe(
-        self, path: str, *, glossary: list[str] = ()
+        self, path: str, *, glossary: Sequence[str] = ()
     ) -> tuple[str, dict[str, Any] | None]:
         """(text, delivery metrics as a dict or None) of the answer just recorded at `path`
         (finishing the streaming transcript when there is one), or of any audio file."""

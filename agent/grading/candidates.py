@@ -20,6 +20,8 @@ from agent.grading.cues import Cue, match_at
 from agent.grading.rubric_index import compile_rubric
 
 MAX_WINDOWS = 3
+MAX_PAIRED_PASSAGES = 6
+"""Neighbouring passages are also read together only in answers up to this many sentences."""
 """Windows per target claim sent to the judge."""
 CREDIT_NEG_REACH = 4
 """A cue counts as negated only when a negation sits at most this many words before it."""
@@ -83,6 +85,8 @@ def targets(rubric: Rubric) -> list[Target]:
 def windows(answer: AnalyzedAnswer) -> list[Window]:
     ps = answer.passages
     out = [Window((p.index,), p.plain, p.quality, p.denies) for p in ps]
+    if len(ps) > MAX_PAIRED_PASSAGES:
+        return out  # long answers: sentences alone (the encoder's cost grows with every window)
     for a, b in zip(ps, ps[1:], strict=False):
         out.append(
             Window(

@@ -54,7 +54,13 @@ class MeaningModel:
     encoder: object
 
     def embed(self, texts: list[str]):
-        return self.encoder.embed(texts)  # type: ignore[attr-defined]
+        """Unit sentence vectors, through the shared encoding cache (each text encoded once
+        per answer, whichever stage asks)."""
+        import numpy as np
+
+        from agent.grading.reference import _cache
+
+        return np.stack([e.sentence for e in _cache.get(self.encoder, texts)])  # type: ignore[arg-type]
 
 
 _MODEL: MeaningModel | None = None

@@ -11,7 +11,7 @@ probe that targets a key point the answer MISSED or a misconception it STATED:
    deeper on the same criterion as the probe just asked goes first, so a line of questioning is
    followed through before another starts;
 3. a probe already asked, or whose text was already asked anywhere in the session, is never
-   asked again;
+   asked again, and neither is a probe that also targets a key point the answer already states;
 4. nothing left to probe (everything covered, or no probe for what is missing): move on.
 
 A follow-up opens with a short bridge quoting what the candidate said (`bridge.py`), so it is
@@ -88,8 +88,15 @@ def choose(
                 f"probe misconception {', '.join(hit)}",
                 p.id,
             )
+
+    def asks_again(p: Probe) -> bool:
+        # a probe that also asks for a key point the candidate already stated asks again
+        return any(rubric.key_point(t) is not None and t not in missed_set for t in p.targets)
+
     candidates = [
-        p for p in rubric.probes if open_(p) and unlocked(p) and set(p.targets) & missed_set
+        p
+        for p in rubric.probes
+        if open_(p) and unlocked(p) and set(p.targets) & missed_set and not asks_again(p)
     ]
     if candidates:
         best = min(

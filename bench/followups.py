@@ -1,0 +1,68 @@
+"""Redundant follow-ups: a scripted candidate states given key points in unusual words (or
+answers partly, says "I don't know", asks a question back); how often does the offline
+interviewer's follow-up ask for something already stated?
+
+    .venv/bin/python bench/followups.py [tests/data/followup_battery.jsonl]
+
+Each case's first answer goes through the interviewer's own steps: the intent check, the offline
+grade of the answer and the offline policy's choice. A follow-up is redundant when every key
+point it targets is one the scripted answer states (the battery's `states`, written by hand):
+asking "what was the baseline?" after "we had to beat BM25" is redundant, whatever else the
+probe also asks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+DEFAULT = Path(__file__).resolve().parent.parent / "tests" / "data" / "followup_battery.jsonl"
+
+
+def main() -> None:
+    from agent.bank.loader import load_bank
+    from agent.grading.offline import grade_offline
+    from agent.interview import policy_offline
+    from agent.interview.bridge import said_from_grade
+    from agent.interview.intents import Intent, detect_intent
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("battery", nargs="?", default=str(DEFAULT))
+    args = parser.parse_args()
+    bank = load_bank()
+    cases = [json.loads(x) for x in Path(args.battery).read_text().splitlines() if x.strip()]
+    follow_ups = redundant = 0
+    for case in cases:
+        rubric = bank.rubric(case["question_id"])
+        intent = detect_intent(case["answer"])
+        if intent not in (Intent.ANSWER, Intent.OFF_TOPIC):
+            print(f"  {case['kind']:<13} {rubric.id:<26} no follow-up ({intent.value})")
+            continue
+        grade = grade_offline(rubric, case["answer"])
+        choice = policy_offline.choose(
+            rubric,
+            missed=grade.missed_key_points,
+            detected=grade.detected_misconceptions,
+            probes_asked=[],
+            follow_ups_left=3,
+            said=said_from_grade(rubric, grade),
+        )
+        if choice.action != "follow_up":
+            print(f"  {case['kind']:<13} {rubric.id:<26} moves on ({choice.reason})")
+            continue
+        follow_ups += 1
+        points = [t for t in choice.targets if rubric.key_point(t) is not None]
+        is_redundant = bool(set(points) & set(case["states"]))
+        redundant += is_redundant
+        mark = "REDUNDANT" if is_redundant else "ok"
+        print(f"  {case['kind']:<13} {rubric.id:<26} {mark:<9} {choice.question}")
+    rate = redundant / follow_ups if follow_ups else 0.0
+    print(
+        f"{len(cases)} scripted answers, {follow_ups} follow-ups, {redundant} redundant: "
+        f"redundant-follow-up rate {rate:.1%}"
+    )
+
+
+if __name__ == "__main__":
+    main()

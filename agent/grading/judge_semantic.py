@@ -40,9 +40,9 @@ ALIGN_FULL = 0.80
 ALIGN_WEIGHT = 0.5
 """Blend of token alignment and sentence cosine in `support`."""
 ENTAILS_AT = 0.5
+"""A key point with at least this credit is stated (covered)."""
 NOISE_FLOOR = 0.2
 """Support below this is what unrelated ML text gets: no credit, no quote."""
-"""A key point with at least this credit is stated (covered)."""
 CONTRADICTION_MIN_SUPPORT = 0.3
 """A window says the opposite of a claim only when it is about the claim at all."""
 

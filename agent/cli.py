@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import Any
 
 from agent import __version__
+from agent.commands.flags import VivaArgumentParser, add_provider_flags
 
 # name, one-line help. The order is the order `viva --help` lists them.
 COMMANDS: list[tuple[str, str]] = [
@@ -27,42 +27,6 @@ COMMANDS: list[tuple[str, str]] = [
     ("doctor", "check config, providers, whisper model and microphone"),
     ("config", "show the settings or the config file path"),
 ]
-
-
-class VivaArgumentParser(argparse.ArgumentParser):
-    """Bad flags and unknown commands exit 2 with one line that says what to run for help."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
-
-
-def add_provider_flags(parser: argparse.ArgumentParser) -> None:
-    """Flags that override the LLM settings (file < env < these)."""
-    # SUPPRESS: a subcommand's unset flag must not overwrite the same flag given before it.
-    group = parser.add_argument_group("LLM provider (overrides config and VIVA_* variables)")
-    group.add_argument(
-        "--provider",
-        default=argparse.SUPPRESS,
-        help="preset: openai, ollama, llamacpp, vllm, lmstudio, openrouter, custom",
-    )
-    group.add_argument(
-        "--base-url", dest="base_url", default=argparse.SUPPRESS, help="OpenAI-compatible base URL"
-    )
-    group.add_argument("--model", default=argparse.SUPPRESS, help="model name")
-    group.add_argument(
-        "--local-only",
-        dest="local_only",
-        action="store_const",
-        const=True,
-        default=argparse.SUPPRESS,
-        help="refuse any non-loopback provider URL",
-    )
-
-
-def settings_overrides(args: argparse.Namespace) -> dict[str, Any]:
-    """The settings fields a parsed command line overrides (unset flags are left out)."""
-    keys = ("provider", "base_url", "model", "local_only")
-    return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 
 
 def build_parser() -> VivaArgumentParser:

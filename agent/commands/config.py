@@ -50,7 +50,7 @@ EXAMPLE = """\
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from agent.cli import VivaArgumentParser, add_provider_flags
+    from agent.commands.flags import VivaArgumentParser, add_provider_flags
 
     sub = parser.add_subparsers(
         dest="config_command", metavar="ACTION", parser_class=VivaArgumentParser
@@ -103,7 +103,7 @@ def _show(args: argparse.Namespace) -> int:
     import sys
 
     from agent import locations
-    from agent.cli import settings_overrides
+    from agent.commands.flags import settings_overrides
     from agent.config import load_settings
     from agent.errors import ConfigError
     from agent.llm.presets import resolve_provider

@@ -14,7 +14,7 @@ FORMATS = ("md", "html", "json")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from agent.cli import add_provider_flags
+    from agent.commands.flags import add_provider_flags
 
     parser.add_argument(
         "session_id",
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace):
-    from agent.cli import settings_overrides
+    from agent.commands.flags import settings_overrides
     from agent.config import load_settings
 
     return load_settings(**settings_overrides(args))

@@ -6,7 +6,7 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from agent.cli import add_provider_flags
+    from agent.commands.flags import add_provider_flags
 
     parser.add_argument("--json", action="store_true", help="print the results as a JSON list")
     add_provider_flags(parser)
@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from agent.cli import settings_overrides
+    from agent.commands.flags import settings_overrides
     from agent.doctor import failed, format_table, run_checks
 
     results = run_checks(settings_overrides(args))

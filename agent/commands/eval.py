@@ -14,7 +14,7 @@ import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from agent.cli import add_provider_flags
+    from agent.commands.flags import add_provider_flags
 
     parser.add_argument(
         "dataset", metavar="DATASET.jsonl", help="labelled answers, one JSON object per line"
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from agent.bank.loader import derive_rubric, load_bank
-    from agent.cli import settings_overrides
+    from agent.commands.flags import settings_overrides
     from agent.config import load_settings
     from agent.errors import UsageError
     from agent.grading import metrics

@@ -9,7 +9,7 @@ WIDTH = 88
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from agent.cli import add_provider_flags
+    from agent.commands.flags import add_provider_flags
 
     q = parser.add_argument_group("the question (one of)")
     q.add_argument(
@@ -96,7 +96,7 @@ def resolve_rubric(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from agent.cli import settings_overrides
+    from agent.commands.flags import settings_overrides
     from agent.config import load_settings
     from agent.grading.service import make_grader
 

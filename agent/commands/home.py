@@ -12,7 +12,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from agent.cli import settings_overrides
+    from agent.commands.flags import settings_overrides
     from agent.config import load_settings
     from agent.errors import UsageError
 

@@ -13,7 +13,7 @@ import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from agent.cli import add_provider_flags
+    from agent.commands.flags import add_provider_flags
 
     parser.add_argument(
         "--track", help="interview plan to run (see 'viva rubrics list'); default from config"
@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from agent.cli import settings_overrides
+    from agent.commands.flags import settings_overrides
     from agent.config import load_settings
     from agent.errors import UsageError
 

@@ -6,7 +6,7 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from agent.cli import VivaArgumentParser
+    from agent.commands.flags import VivaArgumentParser
 
     sub = parser.add_subparsers(
         dest="sessions_command", metavar="SUBCOMMAND", parser_class=VivaArgumentParser

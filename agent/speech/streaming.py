@@ -45,7 +45,7 @@ from pydantic import BaseModel, Field
 
 from agent.speech import SAMPLE_RATE
 from agent.speech.models import Transcript, Word
-from agent.speech.transcribe import LONG_AUDIO_SECONDS, sentences
+from agent.speech.segments import LONG_AUDIO_SECONDS, sentences
 from agent.speech.vad import FRAME_SECONDS, WINDOW, make_scorer
 
 if TYPE_CHECKING:  # pragma: no cover

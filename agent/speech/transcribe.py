@@ -25,16 +25,14 @@ from agent.speech import SAMPLE_RATE
 from agent.speech.glossary import prompt_text
 from agent.speech.media import as_audio
 from agent.speech.models import Segment, Transcript, Word
+from agent.speech.segments import LONG_AUDIO_SECONDS, sentences
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 __all__ = ["Transcriber", "Transcript", "Segment", "Word", "default_model_path"]
 
-LONG_AUDIO_SECONDS = 28.0
-"""Longer audio is split at pauses into groups (see streaming.py) before decoding: measured
-here, one pass over an 88 s answer with the glossary prompt skipped 20 s of speech (WER 0.37;
-Whisper jumped to a late timestamp), while the same answer cut at pauses gave 0.18-0.21."""
+
 
 TEMPERATURES = (0.0, 0.2, 0.4)
 """Fallback temperatures when a decode fails Whisper's checks. The default goes up to 1.0 and
@@ -281,30 +279,6 @@ def strip_hallucinated_tail(words: list[Word]) -> list[Word]:
         if phrase in TAIL_PHRASES or (phrase in WEAK_TAIL_PHRASES and mean_p < 0.5):
             return words[:-size]
     return words
-
-
-ABBREVIATIONS = {"mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "vs.", "e.g.", "i.e.", "etc."}
-"""Words ending in a period that do not end a sentence ("Mr. Dashwood", "e.g. Adam")."""
-
-
-def sentences(words: list[Word], *, gap: float = 1.0) -> list[Segment]:
-    """Segments from word times: a new segment after . ? ! or a silence longer than `gap`."""
-    segments: list[Segment] = []
-    current: list[Word] = []
-    for word in words:
-        last = current[-1].word if current else ""
-        ends = last[-1:] in ".?!" and last.lower() not in ABBREVIATIONS
-        if current and (word.start - current[-1].end > gap or ends):
-            segments.append(_segment(current))
-            current = []
-        current.append(word)
-    if current:
-        segments.append(_segment(current))
-    return segments
-
-
-def _segment(words: list[Word]) -> Segment:
-    return Segment(start=words[0].start, end=words[-1].end, text=" ".join(w.word for w in words))
 
 
 def _is_hallucination(seg: Any, text: str, glossary_keys: set[str], words=None) -> bool:

@@ -14,8 +14,9 @@ def _key_label(key: str) -> str:
     return " / ".join(k.replace("ctrl+", "ctrl+").replace("escape", "esc") for k in key.split(","))
 
 
-def help_text() -> Text:
-    from agent.tui.app import VivaApp
+def help_text(app_bindings: list) -> Text:
+    """Every key binding, by screen. `app_bindings`: the app's own (passed in by the running
+    app, so this screen never imports the app module that opens it)."""
     from agent.tui.screens.debrief import DebriefScreen
     from agent.tui.screens.history import HistoryScreen
     from agent.tui.screens.home import HomeScreen
@@ -24,7 +25,7 @@ def help_text() -> Text:
     sections = [
         (
             "Everywhere",
-            VivaApp.BINDINGS
+            list(app_bindings)
             + [Binding("ctrl+p", "command_palette", "Command palette: every action by name")],
         ),
         ("Home", HomeScreen.BINDINGS),
@@ -54,7 +55,7 @@ class HelpScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box") as box:
             box.border_title = "Keys (esc closes)"
-            yield Static(help_text(), id="help-text")
+            yield Static(help_text(type(self.app).BINDINGS), id="help-text")
 
     def on_mount(self) -> None:
         self.query_one("#help-box").focus()

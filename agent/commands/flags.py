@@ -1,0 +1,44 @@
+"""Command-line pieces every subcommand shares: the argument parser with one-line errors, the
+LLM provider flags, and the settings those flags override. Standard library only (it sits below
+both `agent.cli` and the subcommands, so neither imports the other back)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+class VivaArgumentParser(argparse.ArgumentParser):
+    """Bad flags and unknown commands exit 2 with one line that says what to run for help."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def add_provider_flags(parser: argparse.ArgumentParser) -> None:
+    """Flags that override the LLM settings (file < env < these)."""
+    # SUPPRESS: a subcommand's unset flag must not overwrite the same flag given before it.
+    group = parser.add_argument_group("LLM provider (overrides config and VIVA_* variables)")
+    group.add_argument(
+        "--provider",
+        default=argparse.SUPPRESS,
+        help="preset: openai, ollama, llamacpp, vllm, lmstudio, openrouter, custom",
+    )
+    group.add_argument(
+        "--base-url", dest="base_url", default=argparse.SUPPRESS, help="OpenAI-compatible base URL"
+    )
+    group.add_argument("--model", default=argparse.SUPPRESS, help="model name")
+    group.add_argument(
+        "--local-only",
+        dest="local_only",
+        action="store_const",
+        const=True,
+        default=argparse.SUPPRESS,
+        help="refuse any non-loopback provider URL",
+    )
+
+
+def settings_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings fields a parsed command line overrides (unset flags are left out)."""
+    keys = ("provider", "base_url", "model", "local_only")
+    return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}

@@ -140,10 +140,15 @@ def _key_point(
         credit, quotes = 0.0, []
     wrong = {answer.passages[i].text for i in contra_w.passages} if contra_w else set()
     # the cues' credit stands unless its sentence says the point the other way round
+    for i, p in enumerate(answer.passages):
+        if p.text in lex.quotes and any(
+            polarity(claim, _window_tokens((i,), answer)).contradicts for claim in target.claims
+        ):
+            wrong.add(p.text)
     if lex.credit >= credit and not (set(lex.quotes) & wrong):
         credit, quotes = lex.credit, list(lex.quotes)
     verdict = "entails" if credit >= ENTAILS_AT else "neither"
-    if verdict == "neither" and (contra_w is not None or lex.verdict == "contradicts"):
+    if verdict == "neither" and (wrong or lex.verdict == "contradicts"):
         verdict = "contradicts"
         quotes = sorted(wrong) if wrong else list(lex.quotes)
     return Judgement(

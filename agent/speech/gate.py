@@ -23,7 +23,7 @@ TAIL_SECONDS = 0.15
 """The gate stays closed this long after the last audio (the device's buffered tail, echo)."""
 ONSET_FRAMES = 8
 """Consecutive speech frames (~32 ms each, ~0.25 s) that count as the candidate talking."""
-PRE_ROLL_BLOCKS = 15
+PRE_ROLL_BLOCKS = 40
 """At a barge-in, this many of the last gated blocks (0.1 s each) are kept: the first words
 (the onset is only recognised after ~0.25 s of speech, later under load)."""
 

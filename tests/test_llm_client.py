@@ -15,8 +15,10 @@ from pydantic import BaseModel, Field
 
 from agent.config import load_settings
 from agent.errors import ProviderError
-from agent.llm.client import LLMClient, RetryPolicy, client_for, extract_json, parse_structured
+from agent.llm.client import LLMClient, client_for
 from agent.llm.presets import resolve_provider
+from agent.llm.retry import RetryPolicy
+from agent.llm.structured import extract_json, parse_structured
 from agent.state import remember_mode, remembered_mode
 
 SECRET = "sk-test-VERYSECRET-0123456789"

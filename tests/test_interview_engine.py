@@ -10,7 +10,8 @@ import pytest
 from interview_helpers import FakeClock, MiniBank, assert_no_reference_leak
 
 from agent.config import load_settings
-from agent.interview.engine import DECLINE, Interview
+from agent.interview.engine import Interview
+from agent.interview.replies import DECLINE
 from agent.interview.state import normalize_question
 from agent.sessions.journal import read_events
 from agent.sessions.store import list_sessions, read_session

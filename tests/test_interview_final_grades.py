@@ -10,7 +10,7 @@ from interview_helpers import FakeClock, MiniBank
 from agent.config import load_settings
 from agent.errors import ProviderError
 from agent.grading.offline import grade_offline
-from agent.interview import engine
+from agent.interview import grading_worker
 from agent.interview.engine import Interview
 from agent.sessions.store import read_session
 
@@ -37,7 +37,7 @@ class SlowGrader:
 
 
 def _start(monkeypatch, grader):
-    monkeypatch.setattr(engine, "_final_grader", lambda settings: (grader, grader.label))
+    monkeypatch.setattr(grading_worker, "final_grader", lambda settings: (grader, grader.label))
     settings = load_settings(policy_mode="offline", grader_mode="offline")
     return Interview.start(settings, "test-track", bank=MiniBank(PLAN), clock=FakeClock())
 

@@ -157,24 +157,22 @@ def _emit(text: str, args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace, bank) -> str:
     import sys
-    from pathlib import Path
 
     from agent.grading.service import make_grader
-    from agent.report.imports import ImportedTranscript, read_transcript, save_import
+    from agent.report.imports import import_audio, import_transcript
 
     settings = _settings(args)
     grader = make_grader(settings, mode=args.grader)
     if args.transcript:
-        transcript = read_transcript(args.transcript, args.transcript_format)
-        audio = None
+        session_id, transcript = import_transcript(
+            args.transcript,
+            bank,
+            grader,
+            fmt=args.transcript_format,
+            settings_public=settings.public_dict(),
+        )
     else:
-        audio = Path(args.audio).expanduser()
-        rubric = bank.rubric(args.question)
-        turn = _transcribe(audio, rubric, settings)
-        transcript = ImportedTranscript(path=audio, format="audio", turns=[turn])
-    session_id = save_import(
-        transcript, bank, grader, settings_public=settings.public_dict(), audio=audio
-    )
+        session_id, transcript = import_audio(args.audio, args.question, bank, grader, settings)
     n = len(transcript.turns)
     print(
         f"Imported {n} turn{'s' * (n != 1)} from {transcript.path} as session {session_id} "
@@ -182,26 +180,3 @@ def _import(args: argparse.Namespace, bank) -> str:
         file=sys.stderr,
     )
     return session_id
-
-
-def _transcribe(audio, rubric, settings):
-    from agent.errors import UsageError
-    from agent.report.imports import ImportedTurn
-
-    if not audio.is_file():
-        raise UsageError(f"no such file: {audio}")
-    from agent.speech.glossary import glossary_for
-    from agent.speech.transcribe import Transcriber
-
-    transcript = Transcriber(settings).transcribe(str(audio), glossary=glossary_for(rubric))
-    from agent.speech.metrics import delivery_metrics
-
-    metrics = delivery_metrics(transcript).model_dump(mode="json")
-    return ImportedTurn(
-        question=rubric.question,
-        answer=transcript.text.strip(),
-        line=1,
-        question_id=rubric.id,
-        metrics=metrics,
-        seconds=round(transcript.duration, 2) if transcript.duration else None,
-    )

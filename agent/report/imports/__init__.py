@@ -1,0 +1,125 @@
+"""Practice transcripts made elsewhere, and recorded answers, imported as sessions (mode
+"import"): parsed (one module per format: qa_text, json_file, subtitles for SRT and WebVTT;
+audio for a recording), matched to the bank (matching), graded and journaled (saving).
+
+Formats are documented in docs/transcript-formats.md. A malformed file raises TranscriptError
+(`file:line: problem`, exit 2); nothing is saved unless the whole file parses.
+
+    session_id, transcript = import_transcript(path, bank, grader)   # or import_audio(...)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agent.errors import UsageError
+from agent.report.imports.json_file import parse_json
+from agent.report.imports.model import (
+    ImportedTranscript,
+    ImportedTurn,
+    TranscriptError,
+    text_metrics,
+)
+from agent.report.imports.qa_text import parse_text
+from agent.report.imports.saving import save_import
+from agent.report.imports.subtitles import parse_srt, parse_vtt
+
+if TYPE_CHECKING:
+    from agent.bank.loader import Bank
+    from agent.config import Settings
+
+__all__ = [
+    "ImportedTranscript",
+    "ImportedTurn",
+    "TranscriptError",
+    "import_audio",
+    "import_transcript",
+    "read_transcript",
+    "save_import",
+    "text_metrics",
+]
+
+PARSERS: dict[str, Callable[[str, Path], list[ImportedTurn]]] = {
+    "text": parse_text,
+    "txt": parse_text,
+    "json": parse_json,
+    "srt": parse_srt,
+    "vtt": parse_vtt,
+}
+
+
+def import_transcript(
+    path: str | Path,
+    bank: Bank,
+    grader: Any,
+    *,
+    fmt: str | None = None,
+    settings_public: dict[str, Any] | None = None,
+) -> tuple[str, ImportedTranscript]:
+    """Parse the transcript at `path`, grade it and save it as a session: (its id, the
+    transcript)."""
+    transcript = read_transcript(path, fmt)
+    session_id = save_import(transcript, bank, grader, settings_public=settings_public)
+    return session_id, transcript
+
+
+def import_audio(
+    path: str | Path, question_id: str, bank: Bank, grader: Any, settings: Settings
+) -> tuple[str, ImportedTranscript]:
+    """Transcribe a recorded answer to `question_id`, grade it and save it (with the recording)
+    as a session: (its id, the one-turn transcript)."""
+    from agent.report.imports.audio import read_audio
+
+    rubric = bank.rubric(question_id)
+    transcript = read_audio(path, rubric, settings)
+    session_id = save_import(
+        transcript,
+        bank,
+        grader,
+        settings_public=settings.public_dict(),
+        audio=transcript.path,
+    )
+    return session_id, transcript
+
+
+def read_transcript(path: str | Path, fmt: str | None = None) -> ImportedTranscript:
+    """Parse a transcript file; the format comes from `fmt`, the extension, or the content."""
+    path = Path(path).expanduser()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TranscriptError(path, line, "not UTF-8 text (is this a transcript file?)") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    fmt = (fmt or _detect(path, text)).lower()
+    parser = PARSERS.get(fmt)
+    if parser is None:
+        raise UsageError(f"unknown transcript format {fmt!r} (use text, json, srt or vtt)")
+    turns = parser(text, path)
+    if not turns:
+        raise TranscriptError(path, 1, "no questions found (see docs/transcript-formats.md)")
+    return ImportedTranscript(path=path, format="text" if fmt == "txt" else fmt, turns=turns)
+
+
+def _detect(path: Path, text: str) -> str:
+    ext = path.suffix.lower().lstrip(".")
+    if ext in ("json", "srt", "vtt"):
+        return ext
+    head = text.lstrip()
+    if head.startswith("WEBVTT"):
+        return "vtt"
+    if head.startswith("{") or re.match(r"\[\s*[{\]]", head):
+        return "json"
+    lines = [ln.strip() for ln in head.split("\n")[:3]]
+    if len(lines) >= 2 and lines[0].isdigit() and "-->" in lines[1]:
+        return "srt"
+    return "text"

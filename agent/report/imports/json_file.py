@@ -1,0 +1,98 @@
+"""JSON transcripts: `{"turns": [...]}` or a bare list of turns, each with the line it starts on."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from agent.report.imports.model import SLUG, ImportedTurn, TranscriptError
+
+
+def parse_json(text: str, path: Path) -> list[ImportedTurn]:
+    """`{"turns": [{"question", "answer", "question_id"?, "reference"?, "follow_up"?,
+    "topic"?}]}` or a bare list of such objects."""
+    decoder = json.JSONDecoder()
+
+    def line_of(pos: int) -> int:
+        return text.count("\n", 0, pos) + 1
+
+    def fail_json(exc: json.JSONDecodeError) -> TranscriptError:
+        return TranscriptError(path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
+
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise fail_json(exc) from None
+    ws = re.compile(r"\s*")
+    pos = ws.match(text, 0).end()
+    if text.startswith("{", pos):
+        pos = _find_key(text, pos, "turns", decoder)
+        if pos < 0:
+            raise TranscriptError(path, 1, 'expected {"turns": [...]} or a list of turns')
+    if not text.startswith("[", pos):
+        raise TranscriptError(
+            path, line_of(pos), '"turns" must be a list of {"question", "answer"}'
+        )
+    items: list[tuple[int, Any]] = []
+    pos = ws.match(text, pos + 1).end()
+    while not text.startswith("]", pos):
+        value, end = decoder.raw_decode(text, pos)
+        items.append((line_of(pos), value))
+        pos = ws.match(text, end).end()
+        if text.startswith(",", pos):
+            pos = ws.match(text, pos + 1).end()
+    turns = []
+    for number, (line, item) in enumerate(items, 1):
+        where = f"turn {number}"
+        if not isinstance(item, dict):
+            raise TranscriptError(
+                path, line, f'{where}: expected an object with "question" and "answer"'
+            )
+        question = item.get("question")
+        if not isinstance(question, str) or not question.strip():
+            raise TranscriptError(path, line, f'{where}: "question" is missing or empty')
+        answer = item.get("answer", "")
+        if answer is None:
+            answer = ""
+        if not isinstance(answer, str):
+            raise TranscriptError(path, line, f'{where}: "answer" must be a string')
+        qid = item.get("question_id")
+        if qid is not None and (not isinstance(qid, str) or not SLUG.fullmatch(qid)):
+            raise TranscriptError(
+                path, line, f'{where}: invalid "question_id" {qid!r} (lowercase letters, digits, -)'
+            )
+        reference = item.get("reference")
+        if reference is not None and not isinstance(reference, str):
+            raise TranscriptError(path, line, f'{where}: "reference" must be a string')
+        topic = item.get("topic")
+        turns.append(
+            ImportedTurn(
+                question=question.strip(),
+                answer=answer.strip(),
+                line=line,
+                question_id=qid,
+                reference=(reference or "").strip() or None,
+                follow_up=bool(item.get("follow_up", False)),
+                topic=topic if isinstance(topic, str) and topic.strip() else None,
+            )
+        )
+    return turns
+
+
+def _find_key(text: str, pos: int, key: str, decoder: json.JSONDecoder) -> int:
+    """Position of the value of top-level `key` in the object starting at `pos`, or -1."""
+    ws = re.compile(r"\s*")
+    pos = ws.match(text, pos + 1).end()
+    while not text.startswith("}", pos):
+        name, pos = decoder.raw_decode(text, pos)
+        pos = ws.match(text, pos).end() + 1  # the ':'
+        pos = ws.match(text, pos).end()
+        if name == key:
+            return pos
+        _, pos = decoder.raw_decode(text, pos)
+        pos = ws.match(text, pos).end()
+        if text.startswith(",", pos):
+            pos = ws.match(text, pos + 1).end()
+    return -1

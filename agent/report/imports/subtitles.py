@@ -1,0 +1,170 @@
+"""Subtitle transcripts, SRT and WebVTT: cues labelled by speaker, merged into question and answer
+turns, with the delivery timing the cue times give (time to first word, pauses, pace).
+
+The two formats differ only in their header and timing punctuation, so they share one parser."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent.report.imports.model import (
+    CANDIDATE,
+    INTERVIEWER,
+    ImportedTurn,
+    TranscriptError,
+    split_tags,
+    text_metrics,
+)
+
+LONG_PAUSE = 2.0
+"""Seconds of silence between a candidate's cues counted as a long pause (SRT/VTT)."""
+
+_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[,.](\d{1,3})"
+_TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+.*)?$")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>", re.IGNORECASE)
+_LABEL = re.compile(r"^\s*(?:>>\s*)?\[?([A-Za-z][A-Za-z .'-]{0,30}?)\]?\s*:\s*(.*)$")
+
+
+@dataclass
+class _Cue:
+    line: int
+    start: float
+    end: float
+    speaker: str | None
+    text: str
+
+
+def _seconds(groups: tuple) -> float:
+    h, m, s, ms = groups
+    return int(h or 0) * 3600 + int(m) * 60 + int(s) + int(ms.ljust(3, "0")) / 1000
+
+
+def _role(name: str) -> str | None:
+    name = name.strip().lower()
+    if name in INTERVIEWER:
+        return "interviewer"
+    if name in CANDIDATE:
+        return "candidate"
+    return None
+
+
+def _cues(text: str, path: Path, vtt: bool) -> list[_Cue]:
+    lines = text.split("\n")
+    i = 0
+    if vtt:
+        if not lines or not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+            raise TranscriptError(path, 1, "a WebVTT file must start with 'WEBVTT'")
+        i = 1
+        while i < len(lines) and lines[i].strip():  # header lines
+            i += 1
+    cues: list[_Cue] = []
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        start_line = i + 1
+        block = []
+        while i < len(lines) and lines[i].strip():
+            block.append((i + 1, lines[i]))
+            i += 1
+        first = block[0][1].strip()
+        if vtt and re.match(r"^(NOTE|STYLE|REGION)\b", first):
+            continue
+        timing_at = next((k for k, (_, ln) in enumerate(block) if "-->" in ln), None)
+        if timing_at is None or timing_at > 1:
+            raise TranscriptError(
+                path,
+                start_line,
+                "expected a cue timing line like "
+                + ("'00:00:01.000 --> 00:00:04.000'" if vtt else "'00:00:01,000 --> 00:00:04,000'"),
+            )
+        tline, timing = block[timing_at]
+        m = _TIMING.match(timing)
+        if m is None:
+            raise TranscriptError(path, tline, f"bad cue timing {timing.strip()!r}")
+        start, end = _seconds(m.groups()[:4]), _seconds(m.groups()[4:])
+        if end < start:
+            raise TranscriptError(path, tline, "cue ends before it starts")
+        body = " ".join(ln.strip() for _, ln in block[timing_at + 1 :]).strip()
+        speaker = None
+        voice = _VOICE.search(body)
+        if voice:
+            name = voice.group(1).strip()
+            speaker = _role(name)
+            if speaker is None:
+                raise TranscriptError(
+                    path, tline + 1, f"unknown speaker {name!r} (use Interviewer or Candidate)"
+                )
+        body = re.sub(r"<[^>]+>", "", body).strip()
+        if speaker is None:
+            label = _LABEL.match(body)
+            if label and _role(label.group(1)):
+                speaker, body = _role(label.group(1)), label.group(2).strip()
+        if speaker is None:
+            if not cues:
+                raise TranscriptError(
+                    path,
+                    tline + 1,
+                    "no speaker label: start the cue with 'Interviewer:' or 'Candidate:' "
+                    "(or a <v Interviewer> voice tag)",
+                )
+            speaker = cues[-1].speaker
+        if body:
+            cues.append(_Cue(tline + 1, start, end, speaker, body))
+    return cues
+
+
+def _subtitle_turns(cues: list[_Cue], path: Path) -> list[ImportedTurn]:
+    # consecutive cues of the same speaker are one utterance
+    runs: list[list[_Cue]] = []
+    for cue in cues:
+        if runs and runs[-1][0].speaker == cue.speaker:
+            runs[-1].append(cue)
+        else:
+            runs.append([cue])
+    turns: list[ImportedTurn] = []
+    question_end = 0.0
+    for run in runs:
+        text = " ".join(c.text for c in run)
+        if run[0].speaker == "interviewer":
+            tagged, tags = split_tags(text, path, run[0].line)
+            turns.append(
+                ImportedTurn(
+                    question=tagged,
+                    answer="",
+                    line=run[0].line,
+                    question_id=tags.get("id"),
+                    follow_up=bool(tags.get("follow_up")),
+                    topic=tags.get("topic"),
+                )
+            )
+            question_end = run[-1].end
+            continue
+        if not turns:
+            raise TranscriptError(path, run[0].line, "the candidate speaks before any question")
+        turn = turns[-1]
+        turn.answer = text
+        speaking = sum(c.end - c.start for c in run)
+        gaps = [b.start - a.end for a, b in zip(run, run[1:], strict=False)]
+        long = [g for g in gaps if g >= LONG_PAUSE]
+        metrics = text_metrics(text)
+        metrics.update(
+            speaking_time=round(speaking, 2),
+            words_per_minute=round(metrics["words"] / (speaking / 60), 1) if speaking > 0 else None,
+            time_to_first_word=round(max(0.0, run[0].start - question_end), 2),
+            long_pauses=len(long),
+            longest_pause=round(max(long), 2) if long else None,
+        )
+        turn.metrics = {k: v for k, v in metrics.items() if v is not None}
+        turn.seconds = round(run[-1].end - question_end, 2)
+    return turns
+
+
+def parse_srt(text: str, path: Path) -> list[ImportedTurn]:
+    return _subtitle_turns(_cues(text, path, vtt=False), path)
+
+
+def parse_vtt(text: str, path: Path) -> list[ImportedTurn]:
+    return _subtitle_turns(_cues(text, path, vtt=True), path)

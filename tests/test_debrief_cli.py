@@ -102,9 +102,9 @@ def test_recorded_answer_is_transcribed_graded_and_saved(run_viva, tmp_path, viv
 
 def test_better_answer_from_the_real_local_llm(llama_server, sessions, capsys, monkeypatch):
     """The real llama.cpp server (a tiny model: structure only, never quality)."""
-    import agent.report.model
+    import agent.report.better
 
-    monkeypatch.setattr(agent.report.model, "MAX_TOKENS", 48)  # speed: the wire, not the prose
+    monkeypatch.setattr(agent.report.better, "MAX_TOKENS", 48)  # speed: the wire, not the prose
     flags = ["--provider", "llamacpp", "--base-url", llama_server, "--model", "local"]
     assert main(["debrief", sessions[0], "--format", "json", *flags]) == 0
     report = json.loads(capsys.readouterr().out)

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 def session_report(session_id: str, *, client: LLMClient | None = None) -> SessionReport:
     """The debrief of one session ('latest' for the newest), from the journals in the data dir."""
     from agent.errors import UsageError
+    from agent.report.build import build_session_report
     from agent.report.history import load_bank_quietly, load_records
-    from agent.report.model import build_session_report
     from agent.sessions.store import list_sessions, read_session
 
     if session_id == "latest":

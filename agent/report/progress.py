@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from agent.report.build import topic_trends
 from agent.report.drill import DrillPlan, build_drill_plan
 from agent.report.history import graded_questions, rubric_for, score_of
-from agent.report.model import TopicTrend, topic_trends
+from agent.report.model import TopicTrend
 from agent.sessions.store import mean_score
 
 if TYPE_CHECKING:

@@ -289,7 +289,7 @@ class DebriefScreen(Screen):
 def build_report(record, bank, *, client=None):
     """The debrief helper's SessionReport of `record` (agent.report), with the history."""
     from agent.report.history import load_records
-    from agent.report.model import build_session_report
+    from agent.report.build import build_session_report
 
     try:
         history = load_records(record.path.parent)

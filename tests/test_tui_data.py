@@ -5,14 +5,17 @@ from __future__ import annotations
 from tui_helpers import BV_MEDIUM, GD_STRONG, GD_WEAK, fabricate_session
 
 from agent.bank.loader import load_bank
+from agent.report.better import reference_answer
+from agent.report.build import build_session_report
+from agent.report.delivery import delivery_from
 from agent.sessions.store import read_session
-from agent.tui.data import (
-    build_debrief,
+from agent.tui.data import load_overview, session_date
+from agent.tui.debrief_view import (
+    answer_text,
+    delivery_lines,
+    evidence_quotes,
     evidence_spans,
-    format_metrics,
-    load_overview,
-    reference_at_depth,
-    session_date,
+    reference_view,
 )
 
 
@@ -30,24 +33,30 @@ def test_evidence_spans_find_exact_quotes_case_insensitively_and_merge_overlaps(
 def test_reference_depth_follows_the_score():
     rubric = load_bank().rubric("gradient-descent")
     ref = rubric.reference
-    label, text = reference_at_depth(rubric, 3.5)
+
+    def reference_at_depth(score, follow_ups=0):
+        return reference_view(reference_answer(rubric, score, follow_ups, ""), score)
+
+    label, text = reference_at_depth(3.5)
     assert label.startswith("short") and text.startswith((ref.short or ref.standard).strip())
-    label, text = reference_at_depth(rubric, 1.0)
+    label, text = reference_at_depth(1.0)
     assert label == "standard" and text == ref.standard.strip()
-    label, text = reference_at_depth(rubric, 1.0, follow_ups=2)
+    label, text = reference_at_depth(1.0, follow_ups=2)
     assert label == "standard + deep" and ref.deep.strip() in text
 
 
-def test_format_metrics_reads_delivery_metrics_keys():
-    lines = format_metrics(
-        {
-            "words_per_minute": 131.6,
-            "filler_count": 3,
-            "fillers": {"um": 2, "like": 1},
-            "long_pauses": 1,
-            "longest_pause": 2.44,
-            "pauses": [{"start": 1, "seconds": 2}],
-        }
+def test_delivery_lines_read_delivery_metrics_keys():
+    lines = delivery_lines(
+        delivery_from(
+            {
+                "words_per_minute": 131.6,
+                "filler_count": 3,
+                "fillers": {"um": 2, "like": 1},
+                "long_pauses": 1,
+                "longest_pause": 2.44,
+                "pauses": [{"start": 1, "seconds": 2}],
+            }
+        )
     )
     assert lines == [
         "pace: 132 words/min",
@@ -76,7 +85,7 @@ def test_overview_and_debrief_from_journals(viva_home):
     assert session_date(ov.sessions[0].id) == "2026-11-02 09:00"
     assert len(ov.trends["optimization"]) == 2 and len(ov.trends["generalization"]) == 1
     assert ov.weakest and all(p.missed <= p.seen for p in ov.weakest)
-    data = build_debrief(read_session("20261101-090000-aaaa"), bank)
+    data = build_session_report(read_session("20261101-090000-aaaa"), bank=bank)
     gd = data.questions[0]
-    assert gd.answer == GD_WEAK and gd.criteria and gd.missed
-    assert all(q.lower() in gd.answer.lower() for q in gd.evidence)
+    assert answer_text(gd) == GD_WEAK and gd.criteria and gd.missed_key_points
+    assert all(q.lower() in answer_text(gd).lower() for q in evidence_quotes(gd))

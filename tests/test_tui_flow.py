@@ -21,6 +21,7 @@ from tui_helpers import (
 from agent.config import load_settings
 from agent.sessions.store import list_sessions, read_session
 from agent.tui.app import VivaApp
+from agent.tui.debrief_view import evidence_quotes
 from agent.tui.screens.debrief import DebriefScreen
 from agent.tui.screens.help import HelpScreen
 from agent.tui.screens.history import HistoryScreen
@@ -244,14 +245,14 @@ async def test_history_and_debrief_of_fabricated_sessions(viva_home):
         await settle(pilot)
         debrief = app.screen
         assert isinstance(debrief, DebriefScreen)
-        assert debrief.data.session_id == "20261101-090000-aaaa"
+        assert debrief.report.session_id == "20261101-090000-aaaa"
         await pilot.press("down")
         await pilot.pause()
         body = debrief.query_one("#detail-body", Static)
         text = body.content
         assert "Bias is error" in text.plain
         q = debrief.selected
-        assert q.question_id == "bias-variance" and q.evidence
+        assert q.question_id == "bias-variance" and evidence_quotes(q)
         highlighted = [text.plain[s.start : s.end] for s in text.spans if "e5c07b" in str(s.style)]
         assert highlighted and all(h.lower() in BV_MEDIUM.lower() for h in highlighted)
         assert "Missed key points" in text.plain

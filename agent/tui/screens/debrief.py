@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -10,79 +12,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from agent.tui.data import DebriefData, QuestionView, evidence_spans, format_metrics, score_text
+from agent.tui.data import score_text
+from agent.tui.debrief_view import render_question, score_style
 from agent.tui.messages import DebriefFailed, DebriefLoaded, ExportFinished, ReportBuilt
 
-EVIDENCE_STYLE = "bold black on #e5c07b"
-"""Evidence quotes in the answer: readable on the dark and the light theme."""
+if TYPE_CHECKING:
+    from agent.report.model import QuestionReport, SessionReport
+    from agent.sessions.store import SessionRecord
 
 FORMATS = {"markdown": "md", "html": "html", "json": "json"}
-
-
-def score_style(score: float | None) -> str:
-    if score is None:
-        return "dim"
-    return "bold green" if score >= 3 else "bold yellow" if score >= 1.5 else "bold red"
-
-
-def render_question(q: QuestionView) -> Text:
-    """The detail pane for one question, as Rich Text (candidate text is never markup)."""
-    out = Text()
-    out.append(f"Q{q.index} ", style="bold")
-    out.append(q.question, style="bold")
-    out.append("\n")
-    grader = f"  graded by {q.grader}" if q.grader else ""
-    out.append(f"{q.topic}  ", style="dim")
-    out.append(score_text(q.score), style=score_style(q.score))
-    out.append(f"{grader}  follow-ups {q.follow_ups}\n", style="dim")
-
-    out.append("\nCriteria\n", style="bold underline")
-    if not q.criteria:
-        out.append("  not graded\n", style="dim")
-    for c in q.criteria:
-        out.append(f"  {c.score}/4 ", style=score_style(float(c.score)))
-        out.append(c.name)
-        if c.rationale:
-            out.append(f"  {c.rationale}", style="dim")
-        out.append("\n")
-
-    out.append("\nYour answer", style="bold underline")
-    out.append("  (evidence the grader used is highlighted)\n", style="dim")
-    if q.answer.strip():
-        answer = Text(q.answer)
-        for start, end in evidence_spans(q.answer, q.evidence):
-            answer.stylize(EVIDENCE_STYLE, start, end)
-        out.append("  ")
-        out.append_text(answer)
-        out.append("\n")
-    else:
-        out.append("  (no answer)\n", style="dim")
-
-    if q.missed:
-        out.append("\nMissed key points\n", style="bold underline")
-        for text in q.missed:
-            out.append(f"  - {text}\n")
-    if q.misconceptions:
-        out.append("\nMisconceptions\n", style="bold underline")
-        for claim, correction in q.misconceptions:
-            out.append("  x ", style="bold red")
-            out.append(claim)
-            out.append("\n    -> ", style="dim")
-            out.append(correction, style="green")
-            out.append("\n")
-    if q.better_answer:
-        out.append("\nA better answer\n", style="bold underline")
-        out.append(f"  {q.better_answer}\n")
-    elif q.reference:
-        out.append(f"\nReference answer ({q.reference_label})\n", style="bold underline")
-        out.append(f"  {q.reference}\n")
-    if q.metrics:
-        out.append("\nDelivery\n", style="bold underline")
-        for m in q.metrics:
-            out.append("  " + "; ".join(format_metrics(m)) + "\n")
-    for note in q.notes:
-        out.append(f"\n({note})", style="dim italic")
-    return out
 
 
 class DebriefScreen(Screen):
@@ -97,9 +35,12 @@ class DebriefScreen(Screen):
     def __init__(self, session_id: str):
         super().__init__()
         self.session_id = session_id
-        self.data: DebriefData | None = None
-        self.report = None
-        """The agent.report SessionReport with LLM better answers, once built (LLM mode)."""
+        self.record: SessionRecord | None = None
+        """The session as read from its journal (exports are written into its folder)."""
+        self.report: SessionReport | None = None
+        """The debrief: the same agent.report SessionReport the exports render; rebuilt with
+        the LLM's better answers in LLM mode."""
+        self.selected: QuestionReport | None = None
         self.exported: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -123,15 +64,14 @@ class DebriefScreen(Screen):
     @work(thread=True, exclusive=True, group="debrief")
     def _load(self) -> None:
         from agent.sessions.store import read_session
-        from agent.tui.data import build_debrief
 
         try:
             record = read_session(self.session_id)
-            data = build_debrief(record, self.app.load_bank())
+            report = build_report(record, self.app.load_bank())
         except Exception as exc:  # noqa: BLE001
             self.post_message(DebriefFailed(str(exc)))
             return
-        self.post_message(DebriefLoaded(data))
+        self.post_message(DebriefLoaded((record, report)))
 
     def on_debrief_failed(self, message: DebriefFailed) -> None:
         self.query_one("#debrief-head", Static).update(
@@ -142,8 +82,8 @@ class DebriefScreen(Screen):
     def on_debrief_loaded(self, message: DebriefLoaded) -> None:
         if not self.query("#detail-body"):  # the screen closed while the session was read
             return
-        data: DebriefData = message.data
-        self.data = data
+        self.record, data = message.data
+        self.report = data
         head = Text.assemble(
             (f"{data.track}", "bold"),
             f"  {data.mode}  ",
@@ -161,7 +101,7 @@ class DebriefScreen(Screen):
                 str(q.index),
                 q.question,
                 Text(score_text(q.score).replace("/4", ""), style=score_style(q.score)),
-                str(q.follow_ups),
+                str(len(q.follow_ups)),
                 key=q.question_id,
             )
         for notice in data.notices:
@@ -195,7 +135,7 @@ class DebriefScreen(Screen):
 
         try:
             client = client_for(self.app.settings, "grader")
-            report = build_report(self.data.record, self.app.load_bank(), client=client)
+            report = build_report(self.record, self.app.load_bank(), client=client)
         except Exception as exc:  # noqa: BLE001
             self.post_message(ReportBuilt(None, f"{type(exc).__name__}: {exc}"))
             return
@@ -212,23 +152,19 @@ class DebriefScreen(Screen):
             )
             return
         self.report = message.report
-        better = {q.question_id: q.better_answer for q in message.report.questions}
-        used_llm = False
-        for view in self.data.questions:
-            b = better.get(view.question_id)
-            if b is not None and b.source == "llm" and b.text:
-                view.better_answer = b.text
-                used_llm = True
+        used_llm = any(
+            q.better_answer.source == "llm" and q.better_answer.text for q in self.report.questions
+        )
         if not used_llm:
-            notes = {b.note for b in better.values() if b.note}
+            notes = {q.better_answer.note for q in self.report.questions} - {""}
             self.notify(next(iter(notes), "The LLM wrote no better answers."), timeout=8)
-        if getattr(self, "selected", None) is not None:
-            self.show_question(self.data.questions.index(self.selected))
+        if self.selected is not None:
+            self.show_question(table.cursor_row)
 
     def show_question(self, row: int) -> None:
-        if self.data is None or not (0 <= row < len(self.data.questions)):
+        if self.report is None or not (0 <= row < len(self.report.questions)):
             return
-        self.selected = self.data.questions[row]
+        self.selected = self.report.questions[row]
         self.query_one("#detail-body", Static).update(render_question(self.selected))
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
 
@@ -253,7 +189,7 @@ class DebriefScreen(Screen):
 
     # ------------------------------------------------------------------ export
     def action_export(self, fmt: str) -> None:
-        if self.data is None:
+        if self.record is None:
             self.notify("Still loading the session.", timeout=3)
             return
         self._export(fmt)
@@ -261,9 +197,7 @@ class DebriefScreen(Screen):
     @work(thread=True, group="export")
     def _export(self, fmt: str) -> None:
         try:
-            path = export_session(
-                self.data.record, fmt, bank=self.app.load_bank(), report=self.report
-            )
+            path = export_session(self.record, fmt, bank=self.app.load_bank(), report=self.report)
         except ModuleNotFoundError as exc:
             if (exc.name or "").startswith("agent.report"):
                 why = "export needs agent.report, which this build does not have"
@@ -288,8 +222,8 @@ class DebriefScreen(Screen):
 
 def build_report(record, bank, *, client=None):
     """The debrief helper's SessionReport of `record` (agent.report), with the history."""
-    from agent.report.history import load_records
     from agent.report.build import build_session_report
+    from agent.report.history import load_records
 
     try:
         history = load_records(record.path.parent)

@@ -334,7 +334,7 @@ def collect_bank(extra_paths: list[str | Path] | None = None) -> Bank:
         if origin == "extra" and not root.exists():
             raise UsageError(f"no such file or folder: {root}")
         files.extend((path, root, origin) for path in _discover(root))
-    signature = []
+    signature: list[tuple[str, str, int | None, int | None]] = []
     for path, _, origin in files:
         try:
             stat = path.stat()

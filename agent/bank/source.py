@@ -231,7 +231,7 @@ def validation_problems(entry: Entry, exc: Any, base: Loc = ()) -> list[str]:
             # A union (e.g. a track item is an id or a mapping): report only the branch that
             # matches what the file holds.
             holds_mapping = isinstance(_value_at(entry.data, loc[:tag_at]), dict)
-            if holds_mapping != loc[tag_at][:1].isupper():
+            if holds_mapping != str(loc[tag_at])[:1].isupper():
                 continue
             loc = loc[:tag_at] + loc[tag_at + 1 :]
         message = str(error["msg"])

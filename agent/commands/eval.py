@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agent.bank.models import Rubric
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -115,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(**settings_overrides(args))
     grader = make_grader(settings, mode=args.grader)
     bank = None
-    derived: dict[tuple[str, str], object] = {}
+    derived: dict[tuple[str, str], Rubric | str] = {}
 
     items: list[dict] = []
     fallbacks = 0
@@ -126,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
         answer = row.get("answer")
         label = _label(row.get("label"))
         problem = None
-        rubric = None
+        rubric: Rubric | None = None
         if not isinstance(answer, str):
             problem = "missing field 'answer' (a string)"
         elif label is None:
@@ -144,14 +148,15 @@ def run(args: argparse.Namespace) -> int:
                     derived[key] = derive_rubric(f"eval-q{len(derived) + 1}", key[0], key[1])
                 except ValueError as exc:
                     derived[key] = str(exc)
-            rubric = derived[key]
-            if isinstance(rubric, str):
-                problem = f"cannot grade against this reference: {rubric}"
-                rubric = None
+            made = derived[key]
+            if isinstance(made, str):
+                problem = f"cannot grade against this reference: {made}"
+            else:
+                rubric = made
         else:
             problem = "needs 'question_id', or both 'question' and 'reference'"
-        if problem:
-            problems.append({"line": lineno, "id": rid, "problem": problem})
+        if problem or rubric is None or not isinstance(answer, str):
+            problems.append({"line": lineno, "id": rid, "problem": problem or "no rubric"})
             continue
         grade = grader.grade(rubric, answer)
         if grade.fallback:
@@ -255,9 +260,7 @@ def _render(report: dict) -> str:
         lines.append("")
         lines.append(f"  {'human label':<16}{'n':>5}{'grader':>8}{'bias':>8}{'MAE':>8}")
         for y, s in report["by_label"].items():
-            lines.append(
-                f"  {y:<16}{s['n']:>5}{s['mean']:>8.2f}{s['bias']:>+8.2f}{s['mae']:>8.2f}"
-            )
+            lines.append(f"  {y:<16}{s['n']:>5}{s['mean']:>8.2f}{s['bias']:>+8.2f}{s['mae']:>8.2f}")
     if report["fallbacks"]:
         lines.append(f"  LLM fallbacks       {report['fallbacks']} (offline grade used)")
     if report["by_kind"]:

@@ -65,8 +65,8 @@ def _list(args: argparse.Namespace) -> int:
         track = bank.track(args.track)
         planned = track.question_ids
         tagged = [r.id for r in rubrics if args.track in bank.tracks_of(r.id)]
-        order = planned + [q for q in tagged if q not in planned]
-        rubrics = [bank.rubrics[q] for q in order if q in bank.rubrics]
+        in_order = planned + [q for q in tagged if q not in planned]
+        rubrics = [bank.rubrics[q] for q in in_order if q in bank.rubrics]
     if args.topic:
         topics = bank.topics()
         if args.topic not in topics:
@@ -105,8 +105,8 @@ def _list(args: argparse.Namespace) -> int:
             print(topic)
         name = r.id + ("*" if bank.is_user(r.id) else "")
         print(f"  {name:<{id_w}}  {_cut(r.question, q_w)}")
-    topics = {r.topic for r in rubrics}
-    footer = f"{len(rubrics)} question{'s' * (len(rubrics) != 1)}, {len(topics)} topic{'s' * (len(topics) != 1)}"
+    shown = {r.topic for r in rubrics}
+    footer = f"{len(rubrics)} question{'s' * (len(rubrics) != 1)}, {len(shown)} topic{'s' * (len(shown) != 1)}"
     if args.track:
         track = bank.track(args.track)
         footer += (

@@ -17,6 +17,7 @@ from agent.grading.candidates import CREDIT_NEG_REACH, Target, targets
 from agent.grading.cues import Cue, match_at
 from agent.grading.judgement import Judgement
 from agent.grading.lexical import LexSentence
+from agent.grading.models import Verdict
 from agent.grading.rubric_index import RubricIndex, compile_rubric
 from agent.grading.vocab import GENERIC, LIGHT
 
@@ -132,7 +133,7 @@ def _key_point(
     if _distinct_count(distinct) < 2:
         best *= SINGLE_CUE_CREDIT
     negated = negated_seen and best == 0
-    verdict = "entails" if best >= 0.5 else ("contradicts" if negated else "neither")
+    verdict: Verdict = "entails" if best >= 0.5 else ("contradicts" if negated else "neither")
     return Judgement(
         target=target,
         verdict=verdict,

@@ -139,13 +139,13 @@ def output_model(rubric: Rubric) -> type[LLMGradeOutput]:
     cached = _MODELS.get(key)
     if cached is not None:
         return cached
-    crit = create_model("Criterion", __base__=LLMCriterion, id=(Literal[crit_ids], ...))  # type: ignore[valid-type]
+    crit = create_model("Criterion", __base__=LLMCriterion, id=(Literal[crit_ids], ...))  # type: ignore[valid-type, arg-type]
     fields: dict = {"criteria": (list[crit], ...)}  # type: ignore[valid-type]
     if kp_ids:
-        kp = create_model("KeyPoint", __base__=LLMKeyPoint, id=(Literal[kp_ids], ...))  # type: ignore[valid-type]
+        kp = create_model("KeyPoint", __base__=LLMKeyPoint, id=(Literal[kp_ids], ...))  # type: ignore[valid-type, arg-type]
         fields["key_points"] = (list[kp], Field(default_factory=list))  # type: ignore[valid-type]
     if mc_ids:
-        mc = create_model("Misconception", __base__=LLMMisconception, id=(Literal[mc_ids], ...))  # type: ignore[valid-type]
+        mc = create_model("Misconception", __base__=LLMMisconception, id=(Literal[mc_ids], ...))  # type: ignore[valid-type, arg-type]
         fields["misconceptions"] = (list[mc], Field(default_factory=list))  # type: ignore[valid-type]
     model = create_model("GradeOutput", __base__=LLMGradeOutput, **fields)
     if len(_MODELS) > 128:
@@ -288,34 +288,34 @@ def apply_output(
     kp_out = {k.id: k for k in out.key_points}
     key_points = []
     for kp in rubric.key_points:
-        got = kp_out.get(kp.id)
-        kept, dropped = verify_quotes(answer, got.evidence) if got else ([], [])
+        said_kp = kp_out.get(kp.id)
+        kept, dropped = verify_quotes(answer, said_kp.evidence) if said_kp else ([], [])
         dropped_total += len(dropped)
-        verdict = got.judgement if got and kept else "neither"
+        verdict: Verdict = said_kp.judgement if said_kp and kept else "neither"
         key_points.append(
             KeyPointResult(
                 id=kp.id,
                 covered=verdict == "entails",
                 evidence=kept if verdict != "neither" else [],
                 judgement=verdict,
-                confidence=1.0 if got else 0.0,
+                confidence=1.0 if said_kp else 0.0,
             )
         )
 
     mc_out = {m.id: m for m in out.misconceptions}
     misconceptions = []
     for mc in rubric.misconceptions:
-        got = mc_out.get(mc.id)
-        kept, dropped = verify_quotes(answer, got.evidence) if got else ([], [])
+        said_mc = mc_out.get(mc.id)
+        kept, dropped = verify_quotes(answer, said_mc.evidence) if said_mc else ([], [])
         dropped_total += len(dropped)
-        detected = bool(got and got.judgement == "entails" and kept)
+        detected = bool(said_mc and said_mc.judgement == "entails" and kept)
         misconceptions.append(
             MisconceptionResult(
                 id=mc.id,
                 detected=detected,
                 evidence=kept if detected else [],
                 judgement="entails" if detected else "neither",
-                confidence=1.0 if got else 0.0,
+                confidence=1.0 if said_mc else 0.0,
             )
         )
 

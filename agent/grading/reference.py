@@ -256,7 +256,8 @@ def reference_similarity(
 
     Empty answers and answers that only restate the question score 0. Deterministic."""
     value = reference_components(question, reference, answer, idf=idf, semantic=semantic)
-    return float(min(1.0, max(0.0, value["similarity"])))  # type: ignore[arg-type]
+    similarity = value["similarity"]
+    return float(min(1.0, max(0.0, float(similarity or 0.0))))
 
 
 def reference_score(

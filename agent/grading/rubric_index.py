@@ -73,14 +73,14 @@ def compile_rubric(rubric: Rubric) -> RubricIndex:
     for cues in list(kp_cues.values()) + list(mc_cues.values()):
         for c in cues:
             vocab.update(c.alternatives[0])
-    for s in kp_text.values():
-        vocab.update(s)
+    for kp_stems in kp_text.values():
+        vocab.update(kp_stems)
     ref_text = " ".join(x for x in (rubric.reference.short, rubric.reference.standard) if x)
     ref_counts: dict[str, float] = {}
-    for s in _content(ref_text):
-        if s in question or s == "not" or len(s) < 2:
+    for stem in _content(ref_text):
+        if stem in question or stem == "not" or len(stem) < 2:
             continue
-        ref_counts[s] = 1.0
+        ref_counts[stem] = 1.0
     vocab.update(_content(rubric.reference.deep or ""))
     vocab.update(ref_counts)
     crit_vocab: dict[str, set[str]] = {}

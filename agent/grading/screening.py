@@ -46,7 +46,7 @@ _NOT_AN_ANSWER_RES = [
 
 def injection_spans(answer: str) -> list[tuple[int, int]]:
     """Character spans of text addressed to the grader instead of the interviewer."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     for rx in _INJECTION_RES:
         spans.extend((m.start(), m.end()) for m in rx.finditer(answer) if m.end() > m.start())
     return sorted(spans)

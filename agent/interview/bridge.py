@@ -67,13 +67,15 @@ def bridged(probe: Probe, rubric: Rubric, said: Sequence[Said]) -> str:
         if (item := rubric.key_point(t) or rubric.misconception(t)) is not None
     }
     ranked = sorted(said, key=lambda s: s.criterion not in criteria)
-    for item in ranked:
-        clause = _clause(item.quote)
+    for said_item in ranked:
+        clause = _clause(said_item.quote)
         if clause is None:
             continue
         template = _TEMPLATES[sum(map(ord, probe.id)) % len(_TEMPLATES)]
         text = f"{template.format(q=clause)} {probe.question}"
-        if rubric_leak(text, rubric, said=item.quote) and not rubric_leak(probe.question, rubric):
+        if rubric_leak(text, rubric, said=said_item.quote) and not rubric_leak(
+            probe.question, rubric
+        ):
             continue
         return text
     return probe.question

@@ -174,7 +174,9 @@ class ConversationState:
         if qid in self.plan:
             self.index = self.plan.index(qid)
         q = self.questions.setdefault(qid, QuestionState(qid))
-        kind = event.get("kind") or ("follow_up" if event.get("follow_up") else "question")
+        kind: PromptKind = event.get("kind") or (
+            "follow_up" if event.get("follow_up") else "question"
+        )
         prompt = Prompt(
             turn=int(event["turn"]),
             question_id=qid,

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from agent.errors import ProviderError
@@ -152,7 +153,7 @@ def ask_in_mode(
             if sink is None:
                 completion = call_with_retries(
                     provider,
-                    lambda timeout, convo=convo: create(convo, timeout, **params),
+                    partial(_ask, create, convo, params),
                     deadline,
                     probing_mode=probing_mode,
                 )
@@ -160,9 +161,7 @@ def ask_in_mode(
             else:
                 raw = call_with_retries(
                     provider,
-                    lambda timeout, convo=convo: stream_reply(
-                        create, convo, timeout, deadline, sink, **params
-                    ),
+                    partial(_ask_streaming, create, convo, params, deadline, sink),
                     deadline,
                     probing_mode=probing_mode,
                 )
@@ -189,3 +188,20 @@ def ask_in_mode(
         last_output=raw,
         kind=OutputInvalidError,
     )
+
+
+def _ask(create: Callable[..., Any], convo: list, params: dict[str, Any], timeout: float) -> Any:
+    """One request with the whole conversation so far."""
+    return create(convo, timeout, **params)
+
+
+def _ask_streaming(
+    create: Callable[..., Any],
+    convo: list,
+    params: dict[str, Any],
+    deadline: float,
+    sink: Any,
+    timeout: float,
+) -> str:
+    """One streamed request; the text so far goes to `sink` as it arrives."""
+    return stream_reply(create, convo, timeout, deadline, sink, **params)

@@ -157,7 +157,7 @@ class FieldStream:
             else:
                 self._emit(ch)
             return
-        self._escape += ch
+        self._escape = (self._escape or "") + ch
         if len(self._escape) < 5:
             return
         code = int(self._escape[1:], 16)

@@ -88,7 +88,7 @@ def modes_to_try(provider: ResolvedProvider, in_use: str | None) -> tuple[list[s
     if remembered:
         return [remembered], True
     hint = provider.mode_hint if provider.mode_hint in MODES else None
-    order = [hint] if hint else []
+    order: list[str] = [hint] if hint else []
     order += [m for m in MODES if m != hint]
     return order, False
 

@@ -4,6 +4,7 @@ it. Pure apart from the optional LLM "better answer" (a client is passed in)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from agent.report.better import BetterAnswers, reference_answer
@@ -247,7 +248,7 @@ def _find(text: str, quotes: list[str]) -> list[list[int]]:
     return merged
 
 
-def highlight_spans(text: str, quotes: list[str], wrong: list[str] = ()) -> list[Span]:
+def highlight_spans(text: str, quotes: list[str], wrong: Sequence[str] = ()) -> list[Span]:
     """Where the evidence quotes (and misconception quotes) occur in `text`, case- and
     whitespace-insensitive, merged, sorted, never overlapping (evidence wins)."""
     good = _find(text, quotes)

@@ -118,9 +118,9 @@ def render_session(report: SessionReport) -> str:
         out += [f"- {label}: {value}" for label, value in delivery_items(r.delivery)] + [""]
     if any(len(t.points) > 1 for t in r.trend):
         out += ["## Trend by topic (this session and earlier ones)", ""]
-        for t in r.trend:
-            pts = " → ".join(f"{p.score:.1f}" for p in t.points)
-            out.append(f"- {t.topic}: {pts}")
+        for trend in r.trend:
+            pts = " → ".join(f"{p.score:.1f}" for p in trend.points)
+            out.append(f"- {trend.topic}: {pts}")
         out.append("")
     out += ["## Questions", ""]
     for q in r.questions:

@@ -169,24 +169,24 @@ def build_record(session_id: str, path: Path, events: list[dict[str, Any]]) -> S
                     q.follow_ups += 1
                 last_question_seq = int(ev.get("seq", 0) or 0)
             elif kind == "answer":
-                t = by_turn.get(int(ev["turn"]))
-                if t is not None:
-                    t.answer = ev
+                turn = by_turn.get(int(ev["turn"]))
+                if turn is not None:
+                    turn.answer = ev
                 q = by_q.get(str(ev.get("question_id", "")))
                 if q is not None and ev.get("intent", "answer") in REAL_ANSWER_INTENTS:
                     if str(ev.get("text", "")).strip():
                         q.answered = True
             elif kind == "grade":
-                t = by_turn.get(int(ev.get("turn", 0) or 0))
-                if t is not None:
-                    t.grades.append(ev)
+                turn = by_turn.get(int(ev.get("turn", 0) or 0))
+                if turn is not None:
+                    turn.grades.append(ev)
                 q = by_q.get(str(ev.get("question_id", "")))
                 if q is not None and isinstance(ev.get("grade"), dict):
                     q.grade = ev["grade"]
             elif kind == "decision":
-                t = by_turn.get(int(ev.get("turn", 0) or 0))
-                if t is not None:
-                    t.decisions.append(ev)
+                turn = by_turn.get(int(ev.get("turn", 0) or 0))
+                if turn is not None:
+                    turn.decisions.append(ev)
             elif kind == "notice":
                 rec.notices.append(ev)
             elif kind == "session_end":

@@ -269,13 +269,15 @@ class Recorder:
         self.reason: str | None = None
         self.overflows = 0
         self._queue: queue.Queue = queue.Queue()
-        self._stream = None
+        self._stream: Any = None
+        """The sounddevice.InputStream while recording."""
         self._thread: threading.Thread | None = None
         self._ended = threading.Event()
         self._blocks: list[np.ndarray] = []
         self._wav: IncrementalWav | None = None
         self._detector = TurnDetector(self.vad_params)
-        self._scorer = None
+        self._scorer: Any = None
+        """Speech probability per frame of a block (agent.speech.vad.make_scorer)."""
         self._frames = 0
         self._rate = SAMPLE_RATE
         self._error: BaseException | None = None
@@ -384,6 +386,9 @@ class Recorder:
         import numpy as np
 
         resampler = _Resampler(self._rate, SAMPLE_RATE) if self._rate != SAMPLE_RATE else None
+        wav = self._wav
+        if wav is None:
+            return
         while True:
             block = self._queue.get()
             if block is None:
@@ -394,7 +399,7 @@ class Recorder:
                 if self.gate is not None and self.gate.closed:  # the interviewer speaks
                     kept = self.gate.heard(self._scorer(block), block)  # barge-in: its onset
                     block = np.concatenate(kept) if kept else block * 0.0
-                self._wav.write(block)
+                wav.write(block)
                 self._frames += len(block)
                 if self.keep_audio:
                     self._blocks.append(block)
@@ -403,10 +408,11 @@ class Recorder:
                     probs = self._scorer(block)
                     state = self._detector.feed(probs)
                     if self.mode == "hands-free" and state == "ended":
-                        self.reason = self._detector.reason
+                        reason = self._detector.reason or "silence"
+                        self.reason = reason
                         self._ended.set()
                         if self.on_end is not None:
-                            self.on_end(self.reason)
+                            self.on_end(reason)
                     elif self.seconds >= self.vad_params.max_seconds:
                         self.reason = "max-length"
                         self._ended.set()

@@ -39,7 +39,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -51,7 +51,21 @@ from agent.speech.vad import FRAME_SECONDS, WINDOW, make_scorer
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-    from agent.speech.transcribe import Transcriber
+
+class Transcriber(Protocol):
+    """What streaming needs of a recognizer (agent.speech.transcribe.Transcriber has it): one
+    decoding window over a stretch of audio."""
+
+    def transcribe_once(
+        self,
+        audio: Any,
+        *,
+        glossary: Any = (),
+        context: str = "",
+        offset: float = 0.0,
+        prefix: str = "",
+        fit_frames: int | None = None,
+    ) -> Transcript: ...
 
 
 class StreamParams(BaseModel):

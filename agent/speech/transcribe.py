@@ -33,7 +33,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Transcriber", "Transcript", "Segment", "Word", "default_model_path"]
 
 
-
 TEMPERATURES = (0.0, 0.2, 0.4)
 """Fallback temperatures when a decode fails Whisper's checks. The default goes up to 1.0 and
 was measured here to turn a 5 s clip into 15 s of decoding that only produced junk."""

@@ -165,10 +165,23 @@ class VivaApp(App[int]):
             self.push_screen(screen)
 
     def action_help(self) -> None:
+        from agent.tui.screens.debrief import DebriefScreen
         from agent.tui.screens.help import HelpScreen
+        from agent.tui.screens.history import HistoryScreen
+        from agent.tui.screens.home import HomeScreen
+        from agent.tui.screens.interview import InterviewScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        if isinstance(self.screen, HelpScreen):
+            return
+        palette = Binding("ctrl+p", "command_palette", "Command palette: every action by name")
+        sections: list[tuple[str, list]] = [
+            ("Everywhere", [*type(self).BINDINGS, palette]),
+            ("Home", HomeScreen.BINDINGS),
+            ("Interview", InterviewScreen.BINDINGS),
+            ("Debrief", DebriefScreen.BINDINGS),
+            ("History", HistoryScreen.BINDINGS),
+        ]
+        self.push_screen(HelpScreen(sections))
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.current_theme.dark else DARK

@@ -114,7 +114,9 @@ def topic_trends(records, bank) -> dict[str, list[float]]:
             if q.score is not None:
                 per_topic[_topic(bank, q.question_id)].append(q.score)
         for topic, scores in per_topic.items():
-            trends[topic].append(mean_score(scores))
+            mean = mean_score(scores)
+            if mean is not None:
+                trends[topic].append(mean)
     order = {t: i for i, t in enumerate(getattr(bank, "topics", lambda: [])())}
     return dict(sorted(trends.items(), key=lambda kv: (order.get(kv[0], 99), kv[0])))
 

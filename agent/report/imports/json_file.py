@@ -9,6 +9,14 @@ from typing import Any
 
 from agent.report.imports.model import SLUG, ImportedTurn, TranscriptError
 
+_SPACE = re.compile(r"\s*")
+
+
+def _skip_space(text: str, pos: int) -> int:
+    """The first position at or after `pos` that is not whitespace."""
+    m = _SPACE.match(text, pos)
+    return m.end() if m else pos
+
 
 def parse_json(text: str, path: Path) -> list[ImportedTurn]:
     """`{"turns": [{"question", "answer", "question_id"?, "reference"?, "follow_up"?,
@@ -25,8 +33,7 @@ def parse_json(text: str, path: Path) -> list[ImportedTurn]:
         json.loads(text)
     except json.JSONDecodeError as exc:
         raise fail_json(exc) from None
-    ws = re.compile(r"\s*")
-    pos = ws.match(text, 0).end()
+    pos = _skip_space(text, 0)
     if text.startswith("{", pos):
         pos = _find_key(text, pos, "turns", decoder)
         if pos < 0:
@@ -36,13 +43,13 @@ def parse_json(text: str, path: Path) -> list[ImportedTurn]:
             path, line_of(pos), '"turns" must be a list of {"question", "answer"}'
         )
     items: list[tuple[int, Any]] = []
-    pos = ws.match(text, pos + 1).end()
+    pos = _skip_space(text, pos + 1)
     while not text.startswith("]", pos):
         value, end = decoder.raw_decode(text, pos)
         items.append((line_of(pos), value))
-        pos = ws.match(text, end).end()
+        pos = _skip_space(text, end)
         if text.startswith(",", pos):
-            pos = ws.match(text, pos + 1).end()
+            pos = _skip_space(text, pos + 1)
     turns = []
     for number, (line, item) in enumerate(items, 1):
         where = f"turn {number}"
@@ -83,16 +90,15 @@ def parse_json(text: str, path: Path) -> list[ImportedTurn]:
 
 def _find_key(text: str, pos: int, key: str, decoder: json.JSONDecoder) -> int:
     """Position of the value of top-level `key` in the object starting at `pos`, or -1."""
-    ws = re.compile(r"\s*")
-    pos = ws.match(text, pos + 1).end()
+    pos = _skip_space(text, pos + 1)
     while not text.startswith("}", pos):
         name, pos = decoder.raw_decode(text, pos)
-        pos = ws.match(text, pos).end() + 1  # the ':'
-        pos = ws.match(text, pos).end()
+        pos = _skip_space(text, pos) + 1  # the ':'
+        pos = _skip_space(text, pos)
         if name == key:
             return pos
         _, pos = decoder.raw_decode(text, pos)
-        pos = ws.match(text, pos).end()
+        pos = _skip_space(text, pos)
         if text.startswith(",", pos):
-            pos = ws.match(text, pos + 1).end()
+            pos = _skip_space(text, pos + 1)
     return -1

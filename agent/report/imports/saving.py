@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.report.imports.matching import match_turns
+from agent.report.imports.matching import Match, match_turns
 from agent.report.imports.model import ImportedTranscript, text_metrics
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def save_import(
             if m.rubric is None:
                 extra["reference_free"] = True
                 extra["topic"] = turn.topic or "custom"
-            if m.derived:
+            if m.derived and m.rubric is not None:
                 extra["rubric"] = m.rubric.model_dump(mode="json", by_alias=True)
             journal.append(
                 QuestionAsked(
@@ -98,7 +98,7 @@ def save_import(
                 intent="answer" if turn.answer.strip() else "empty",
             )
             answers.setdefault(m.question_id, []).append((n, turn.answer))
-        by_id = {}
+        by_id: dict[str, Match] = {}
         for m in matches:
             by_id.setdefault(m.question_id, m)
         for qid, said in answers.items():
@@ -123,7 +123,7 @@ def save_import(
             journal.append(
                 Notice(
                     kind="info",
-                    message=f"{sum(1 for q in by_id.values() if q.rubric is None)} question(s): "
+                    message=f"{sum(q.rubric is None for q in by_id.values())} question(s): "
                     f"{NO_RUBRIC_NOTE}",
                 )
             )

@@ -9,11 +9,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from agent.tui.data import score_text
 from agent.tui.debrief_view import render_question, score_style
+from agent.tui.host import VivaScreen
 from agent.tui.messages import DebriefFailed, DebriefLoaded, ExportFinished, ReportBuilt
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 FORMATS = {"markdown": "md", "html": "html", "json": "json"}
 
 
-class DebriefScreen(Screen):
+class DebriefScreen(VivaScreen):
     BINDINGS = [
         Binding("m", "export('markdown')", "Markdown", tooltip="Export the debrief as Markdown"),
         Binding("w", "export('html')", "HTML", tooltip="Export the debrief as HTML"),
@@ -45,7 +45,7 @@ class DebriefScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"Debrief {self.session_id}: loading...", style="dim"), id="debrief-head")
-        table = DataTable(id="questions", cursor_type="row", zebra_stripes=True)
+        table: DataTable = DataTable(id="questions", cursor_type="row", zebra_stripes=True)
         table.border_title = "Questions"
         yield table
         with VerticalScroll(id="detail"):
@@ -67,7 +67,7 @@ class DebriefScreen(Screen):
 
         try:
             record = read_session(self.session_id)
-            report = build_report(record, self.app.load_bank())
+            report = build_report(record, self.host.load_bank())
         except Exception as exc:  # noqa: BLE001
             self.post_message(DebriefFailed(str(exc)))
             return
@@ -118,7 +118,7 @@ class DebriefScreen(Screen):
             )
 
     def _llm_configured(self) -> bool:
-        settings = self.app.settings
+        settings = self.host.settings
         if settings.grader_mode == "offline":
             return False
         try:
@@ -134,8 +134,8 @@ class DebriefScreen(Screen):
         from agent.llm.client import client_for
 
         try:
-            client = client_for(self.app.settings, "grader")
-            report = build_report(self.record, self.app.load_bank(), client=client)
+            client = client_for(self.host.settings, "grader")
+            report = build_report(self.record, self.host.load_bank(), client=client)
         except Exception as exc:  # noqa: BLE001
             self.post_message(ReportBuilt(None, f"{type(exc).__name__}: {exc}"))
             return
@@ -197,7 +197,7 @@ class DebriefScreen(Screen):
     @work(thread=True, group="export")
     def _export(self, fmt: str) -> None:
         try:
-            path = export_session(self.record, fmt, bank=self.app.load_bank(), report=self.report)
+            path = export_session(self.record, fmt, bank=self.host.load_bank(), report=self.report)
         except ModuleNotFoundError as exc:
             if (exc.name or "").startswith("agent.report"):
                 why = "export needs agent.report, which this build does not have"

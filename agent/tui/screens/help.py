@@ -14,25 +14,9 @@ def _key_label(key: str) -> str:
     return " / ".join(k.replace("ctrl+", "ctrl+").replace("escape", "esc") for k in key.split(","))
 
 
-def help_text(app_bindings: list) -> Text:
-    """Every key binding, by screen. `app_bindings`: the app's own (passed in by the running
-    app, so this screen never imports the app module that opens it)."""
-    from agent.tui.screens.debrief import DebriefScreen
-    from agent.tui.screens.history import HistoryScreen
-    from agent.tui.screens.home import HomeScreen
-    from agent.tui.screens.interview import InterviewScreen
-
-    sections = [
-        (
-            "Everywhere",
-            list(app_bindings)
-            + [Binding("ctrl+p", "command_palette", "Command palette: every action by name")],
-        ),
-        ("Home", HomeScreen.BINDINGS),
-        ("Interview", InterviewScreen.BINDINGS),
-        ("Debrief", DebriefScreen.BINDINGS),
-        ("History", HistoryScreen.BINDINGS),
-    ]
+def help_text(sections: list[tuple[str, list]]) -> Text:
+    """Every key binding, by screen: (title, bindings) pairs, passed in by the running app, so
+    this screen never imports the screens (or the app) that open it."""
     out = Text()
     for i, (title, bindings) in enumerate(sections):
         if i:
@@ -52,10 +36,14 @@ class HelpScreen(ModalScreen):
         Binding("escape,f1,q", "dismiss", "Close", tooltip="Close help"),
     ]
 
+    def __init__(self, sections: list[tuple[str, list]]):
+        super().__init__()
+        self.sections = sections
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box") as box:
             box.border_title = "Keys (esc closes)"
-            yield Static(help_text(type(self.app).BINDINGS), id="help-text")
+            yield Static(help_text(self.sections), id="help-text")
 
     def on_mount(self) -> None:
         self.query_one("#help-box").focus()

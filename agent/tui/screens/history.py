@@ -7,10 +7,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from agent.tui.data import Overview, score_text
+from agent.tui.host import VivaScreen
 from agent.tui.messages import HistoryLoaded, HomeFailed
 from agent.tui.widgets.trends import TopicTrends
 
@@ -24,7 +24,7 @@ HISTORY_COLUMNS = (
 )
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(VivaScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
         Binding("enter", "open", "Debrief", tooltip="Open the selected session's debrief"),
@@ -40,7 +40,7 @@ class HistoryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(Text("History", style="bold"), id="history-title")
         with VerticalScroll(id="history-body"):
-            table = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            table: DataTable = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             table.border_title = "Sessions"
             yield table
             trends = TopicTrends(id="history-trends")
@@ -65,7 +65,7 @@ class HistoryScreen(Screen):
         from agent.tui.data import load_overview
 
         try:
-            data = load_overview(self.app.load_bank())
+            data = load_overview(self.host.load_bank())
         except Exception as exc:  # noqa: BLE001
             self.post_message(HomeFailed(str(exc)))
             return
@@ -123,7 +123,7 @@ class HistoryScreen(Screen):
     def action_open(self) -> None:
         row = self._selected()
         if row is not None:
-            self.app.show_debrief(row.id)
+            self.host.show_debrief(row.id)
 
     def action_resume(self) -> None:
         row = self._selected()
@@ -131,7 +131,7 @@ class HistoryScreen(Screen):
             self.notify("Pick an interrupted session to resume.")
             return
         self.app.pop_screen()
-        self.app.start_interview(
+        self.host.start_interview(
             resume=row.id, mode=row.mode if row.mode in ("text", "voice") else "text"
         )
 

@@ -7,16 +7,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from agent.tui.data import Overview, score_text
+from agent.tui.host import VivaScreen
 from agent.tui.messages import HomeFailed, HomeLoaded
 from agent.tui.widgets.trends import TopicTrends
 
 
-class HomeScreen(Screen):
+class HomeScreen(VivaScreen):
     BINDINGS = [
         Binding("enter", "start", "Start", tooltip="Start an interview on the selected track"),
         Binding("m", "toggle_mode", "Mode", tooltip="Switch between voice and text answers"),
@@ -42,7 +42,7 @@ class HomeScreen(Screen):
                 ready.border_title = "Setup"
                 yield ready
                 yield Static(id="resume-hint")
-                recent = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+                recent: DataTable = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
                 recent.border_title = "Recent sessions"
                 yield recent
                 trends = TopicTrends(id="trends")
@@ -58,8 +58,8 @@ class HomeScreen(Screen):
         table.add_column("score", width=5)
         table.add_column("", width=6)
         self._show_mode()
-        if self.app.readiness is not None:
-            self.readiness_changed(self.app.readiness)
+        if self.host.readiness is not None:
+            self.readiness_changed(self.host.readiness)
         self.query_one("#tracks", OptionList).focus()
         self.refresh_data()
 
@@ -77,7 +77,7 @@ class HomeScreen(Screen):
         from agent.tui.data import load_overview
 
         try:
-            data = load_overview(self.app.load_bank())
+            data = load_overview(self.host.load_bank())
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
             self.post_message(HomeFailed(str(exc)))
             return
@@ -102,7 +102,7 @@ class HomeScreen(Screen):
             )
             tracks.add_option(Option(label, id=t.id))
         if data.tracks:
-            default = getattr(self.app.settings, "default_track", None)
+            default = getattr(self.host.settings, "default_track", None)
             ids = [t.id for t in data.tracks]
             tracks.highlighted = (
                 highlighted
@@ -167,18 +167,18 @@ class HomeScreen(Screen):
         self._show_mode()
 
     def _show_mode(self) -> None:
-        mode = self.app.mode
+        mode = self.host.mode
         parts = [("Mode: ", "bold")]
         for name in ("text", "voice"):
             parts.append((f" {name} ", "bold reverse" if name == mode else "dim"))
         parts.append(("  m switches, enter starts", "dim"))
-        readiness = self.app.readiness
+        readiness = self.host.readiness
         if mode == "voice" and readiness is not None and not readiness.voice_ready:
             parts.append(("\nvoice is not ready: answers can still be typed", "yellow"))
         self.query_one("#mode", Static).update(Text.assemble(*parts))
 
     def action_toggle_mode(self) -> None:
-        self.app.mode = "voice" if self.app.mode == "text" else "text"
+        self.host.mode = "voice" if self.host.mode == "text" else "text"
         self._show_mode()
 
     # ------------------------------------------------------------------ actions
@@ -201,7 +201,7 @@ class HomeScreen(Screen):
         if track is None:
             self.notify("No track to start yet (the bank is still loading).", severity="warning")
             return
-        self.app.start_interview(track=track, mode=self.app.mode)
+        self.host.start_interview(track=track, mode=self.host.mode)
 
     def action_resume(self) -> None:
         row = self.overview.resumable if self.overview else None
@@ -214,7 +214,7 @@ class HomeScreen(Screen):
         if row is None:
             self.notify("No interrupted session to resume.")
             return
-        self.app.start_interview(
+        self.host.start_interview(
             resume=row.id, mode=row.mode if row.mode in ("text", "voice") else "text"
         )
 
@@ -234,7 +234,7 @@ class HomeScreen(Screen):
         ):
             self.notify("Pick a session in Recent sessions first (tab moves there).")
             return
-        self.app.show_debrief(key)
+        self.host.show_debrief(key)
 
     @on(DataTable.RowSelected, "#recent")
     def _session_chosen(self, event: DataTable.RowSelected) -> None:

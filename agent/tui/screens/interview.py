@@ -110,18 +110,18 @@ class InterviewScreen(VoiceControl, StreamingDisplay):
         from agent.interview.engine import Interview
 
         try:
-            bank = self.app.load_bank()
-            kwargs = dict(
+            bank = self.host.load_bank()
+            kwargs: dict[str, Any] = dict(
                 bank=bank,
-                clock=self.app.clock,
+                clock=self.host.clock,
                 on_text_delta=self._text_delta,
                 on_text_reset=self._text_reset,
             )
             if self.resume_id:
-                iv = Interview.resume(self.app.settings, self.resume_id, **kwargs)
+                iv = Interview.resume(self.host.settings, self.resume_id, **kwargs)
             else:
                 iv = Interview.start(
-                    self.app.settings,
+                    self.host.settings,
                     self.track,
                     mode=self.mode,  # type: ignore[arg-type]  # "text" or "voice"
                     **kwargs,
@@ -154,15 +154,15 @@ class InterviewScreen(VoiceControl, StreamingDisplay):
 
     @work(thread=True, exclusive=True, group="grades")
     def _settle(self) -> None:
-        timeout = min(60.0, float(getattr(self.app.settings, "call_budget", 60.0)))
+        timeout = min(60.0, float(getattr(self.host.settings, "call_budget", 60.0)))
         complete = self.iv.wait_for_grades(timeout=timeout)
         self.post_message(GradesSettled(complete, self.iv.take_notices()))
 
     # ------------------------------------------------------------------ engine results
     def on_interview_ready(self, message: InterviewReady) -> None:
         self.iv = message.interview
-        self.app.interview = self.iv
-        self.app.last_session = self.iv.session_id
+        self.host.interview = self.iv
+        self.host.last_session = self.iv.session_id
         self.busy = None
         if self.resume_id:
             self._restore_transcript()
@@ -212,7 +212,7 @@ class InterviewScreen(VoiceControl, StreamingDisplay):
                 "Some LLM grades are still missing; the offline grades are shown.",
                 severity="warning",
             )
-        self.app.show_debrief(self.iv.session_id, replace=True)
+        self.host.show_debrief(self.iv.session_id, replace=True)
 
     # ------------------------------------------------------------------ showing things
     def _show_prompt(self, prompt) -> None:

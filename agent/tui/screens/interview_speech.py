@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from agent.speech.gate import CaptureGate
 from agent.speech.tts.sentences import SentenceStream, remainder_after
-from agent.tui.screens.interview_view import TranscriptView
+from agent.tui.screens.interview_view import RECORD_HINT, TranscriptView
 
 SPEAKING_HINT = "the interviewer is speaking; ctrl+t cuts in and records"
 
@@ -33,7 +33,7 @@ class SpeakingControl(TranscriptView):
     def speaking_wanted(self) -> bool:
         if self.mode != "voice" or self._speech_failed:
             return False
-        if not bool(getattr(self.app.settings, "speak", True)):
+        if not bool(getattr(self.host.settings, "speak", True)):
             return False
         readiness = getattr(self.app, "readiness", None)
         return readiness is None or bool(readiness.microphone)
@@ -64,7 +64,7 @@ class SpeakingControl(TranscriptView):
 
             factory = getattr(self.app, "speaker_factory", None) or Speaker.from_settings
             self.speaker = factory(
-                self.app.settings,
+                self.host.settings,
                 gate=self.capture_gate(),
                 on_error=self._speaker_error,
                 on_done=self._speaker_done,
@@ -156,6 +156,4 @@ class SpeakingControl(TranscriptView):
         preview = self.query_one("#preview", Static)
         shown = getattr(preview, "content", None)
         if not self.speaking and getattr(shown, "plain", shown) == SPEAKING_HINT:
-            from agent.tui.screens.interview_voice import RECORD_HINT
-
             preview.update(Text(RECORD_HINT, style="dim"))

@@ -3,16 +3,16 @@ line (track, progress, clock, mode, what a worker is doing)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 from textual.widgets import Static
 
-if TYPE_CHECKING:  # pragma: no cover
-    from agent.tui.app import VivaApp
+from agent.tui.host import VivaScreen
+
+RECORD_HINT = "ctrl+t starts / stops recording, ctrl+f hands-free"
 
 KIND_LABEL = {
     "question": "Question",
@@ -31,7 +31,7 @@ def clock_text(seconds: float) -> str:
     return f"{sign}{minutes:02d}:{secs:02d}"
 
 
-class TranscriptView(Screen):
+class TranscriptView(VivaScreen):
     """Part of InterviewScreen: the transcript, notices, banner and status line."""
 
     iv: Any
@@ -41,9 +41,6 @@ class TranscriptView(Screen):
     resume_id: str | None
     mode: str
     busy: str | None
-
-    if TYPE_CHECKING:
-        app: VivaApp
 
     def add_turn(self, who: str, text: str) -> None:
         self.transcript.append((who, text))

@@ -20,9 +20,8 @@ from agent.tui.messages import (
     TranscriptReady,
 )
 from agent.tui.screens.interview_speech import SpeakingControl
+from agent.tui.screens.interview_view import RECORD_HINT
 from agent.tui.widgets.level import LevelMeter
-
-RECORD_HINT = "ctrl+t starts / stops recording, ctrl+f hands-free"
 
 
 class VoiceControl(SpeakingControl):
@@ -48,7 +47,7 @@ class VoiceControl(SpeakingControl):
             "Transcript (edit, then ctrl+s)" if voice else "Your answer (ctrl+s submits)"
         )
         if voice:
-            readiness = self.app.readiness
+            readiness = self.host.readiness
             if readiness is not None:
                 self.readiness_changed(readiness)
             self.warm_voice()
@@ -102,9 +101,9 @@ class VoiceControl(SpeakingControl):
             from agent.tui.voice import VoiceBackend
 
             self.voice = VoiceBackend(
-                self.app.settings,
-                recorder_factory=self.app.recorder_factory,
-                transcriber_factory=self.app.transcriber_factory,
+                self.host.settings,
+                recorder_factory=self.host.recorder_factory,
+                transcriber_factory=self.host.transcriber_factory,
             )
         return self.voice
 
@@ -130,7 +129,7 @@ class VoiceControl(SpeakingControl):
     def _start_recording(self, path: str, hands_free: bool, question_id: str | None) -> None:
         glossary = self._glossary(question_id) if question_id else []
         gate = self.capture_gate()
-        by_voice = getattr(self.app.settings, "barge_in", "key") == "voice"
+        by_voice = getattr(self.host.settings, "barge_in", "key") == "voice"
         gate.on_speech = self.barge_in_from_capture if hands_free and by_voice else None
         try:
             self._voice_backend().start(path, hands_free=hands_free, glossary=glossary, gate=gate)

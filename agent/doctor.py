@@ -300,12 +300,14 @@ def check_grader_model() -> CheckResult:
     if folder is None:
         return CheckResult(name, "warn", "all-MiniLM-L6-v2 not installed: grading is lexical", hint)
     started = time.monotonic()
-    if semantic.get_encoder() is None:
+    encoder = semantic.get_encoder()
+    if encoder is None:
         return CheckResult(name, "fail", f"{folder} cannot be loaded: grading is lexical", hint)
     return CheckResult(
         name,
         "pass",
-        f"all-MiniLM-L6-v2 loaded in {time.monotonic() - started:.1f} s: grading is semantic",
+        f"all-MiniLM-L6-v2 ({encoder.kind}) loaded in {time.monotonic() - started:.1f} s: "
+        "grading is semantic",
     )
 
 

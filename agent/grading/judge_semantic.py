@@ -79,6 +79,15 @@ def get_model() -> MeaningModel | None:
     return _MODEL
 
 
+def warm_in_background() -> None:
+    """Load the meaning model on a daemon thread (an interview calls this while its first
+    question is read, so the first answer's grade does not wait for the load)."""
+    import threading
+
+    if _MODEL is None:
+        threading.Thread(target=get_model, name="viva-grader-warm", daemon=True).start()
+
+
 def _scale(x: float, lo: float, hi: float) -> float:
     return max(0.0, min(1.0, (x - lo) / (hi - lo)))
 
@@ -148,9 +157,13 @@ def _key_point(
     if lex.credit >= credit and not (set(lex.quotes) & wrong):
         credit, quotes = lex.credit, list(lex.quotes)
     verdict = "entails" if credit >= ENTAILS_AT else "neither"
-    if verdict == "neither" and (wrong or lex.verdict == "contradicts"):
+    # Said the other way round: only where the polarity check finds it in a passage (it reads a
+    # claim that is itself negative, "no guarantee of the global optimum", with its negation; the
+    # cue matcher's negation scope alone would call "there is no promise of the best" the
+    # opposite of it).
+    if verdict == "neither" and wrong:
         verdict = "contradicts"
-        quotes = sorted(wrong) if wrong else list(lex.quotes)
+        quotes = sorted(wrong)
     return Judgement(
         target=target,
         verdict=verdict,  # type: ignore[arg-type]

@@ -96,8 +96,10 @@ class Interview:
         on_text_delta: Callable[[str], None] | None,
         on_text_reset: Callable[[], None] | None,
     ):
+        from agent.grading.judge_semantic import warm_in_background
         from agent.grading.offline import grade_offline
 
+        warm_in_background()
         self.settings = settings
         self.journal = journal
         self.state = state

@@ -23,6 +23,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("speak", "say a text with the interviewer's voice, or write it to a WAV file"),
     ("debrief", "report on a session, an imported transcript or a recording"),
     ("sessions", "list past sessions and progress"),
+    ("cv", "import your resume so the project deep dive asks about your projects"),
     ("rubrics", "list, show and validate the question bank"),
     ("doctor", "check config, providers, whisper model and microphone"),
     ("config", "show the settings or the config file path"),

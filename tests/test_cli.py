@@ -18,6 +18,7 @@ def test_every_issue_command_is_registered():
         "speak",
         "debrief",
         "sessions",
+        "cv",
         "rubrics",
         "doctor",
         "config",

@@ -106,11 +106,12 @@ def _show(args: argparse.Namespace) -> int:
     from agent.commands.flags import settings_overrides
     from agent.config import load_settings
     from agent.errors import ConfigError
-    from agent.llm.presets import resolve_provider
+    from agent.llm.presets import is_loopback_url, resolve_provider
 
     settings = load_settings(**settings_overrides(args))
     providers: dict[str, str] = {}
     problems: list[str] = []
+    remote: list[str] = []
     for role in ("interviewer", "grader"):
         try:
             resolved = resolve_provider(settings, role)
@@ -119,6 +120,9 @@ def _show(args: argparse.Namespace) -> int:
             problems.append(str(exc))
             continue
         providers[role] = resolved.label if resolved else "offline"
+        if resolved is not None and not is_loopback_url(resolved.base_url):
+            remote.append(role)
+    resume = _resume_line(remote)
     path = locations.config_file()
     data = settings.public_dict()
     if getattr(args, "json", False):
@@ -127,18 +131,40 @@ def _show(args: argparse.Namespace) -> int:
             "config_file_exists": path.exists(),
             "settings": data,
             "providers": providers,
+            "resume": resume,
         }
         print(json.dumps(out, indent=2, default=str))
     else:
         print(f"# config file: {path}{'' if path.exists() else ' (not present: defaults)'}")
         for role, label in providers.items():
             print(f"# {role}: {label}")
+        print(f"# resume: {resume}")
         print(_as_toml(data))
     if problems:
         for problem in dict.fromkeys(problems):
             print(f"viva: {problem}", file=sys.stderr)
         return 2
     return 0
+
+
+def _resume_line(remote_roles: list[str]) -> str:
+    """Whether a resume is imported, where it is kept and who may read it."""
+    from agent.cv.store import load_profile, profile_path
+    from agent.errors import UsageError
+
+    try:
+        profile = load_profile()
+    except UsageError as exc:
+        return f"unreadable ({exc})"
+    if profile is None:
+        return "none imported ('viva cv import FILE')"
+    where = f"{len(profile.projects)} project(s) from {profile.source}, kept in {profile_path()}"
+    if remote_roles:
+        return (
+            f"{where}; sent to the remote {' and '.join(remote_roles)} provider in a project "
+            "deep dive (set local_only = true to keep it on this machine)"
+        )
+    return f"{where}; never leaves this machine (no remote provider is configured)"
 
 
 def _as_toml(data: dict) -> str:

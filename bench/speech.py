@@ -1,6 +1,6 @@
 """Speech figures on this machine: RTF, WER with/without the ML glossary, end-of-speech wait.
 
-    .venv/bin/python bench/speech.py [--quick] [--voices en-us,en-gb,en-us+m3]
+    .venv/bin/python bench/speech.py [--quick] [--model base] [--voices en-us,en-gb,en-us+m3]
 
 Needs espeak-ng and sox (the ML answers are synthesized). The end-of-speech wait simulates an
 answer spoken in real time: audio is fed in 0.1 s blocks at the pace it is spoken, and the wait
@@ -10,7 +10,11 @@ after it ends (what Transcriber.transcribe does for answers > 28 s); "push-to-ta
 streaming transcriber as the app uses it, stopped right after the last word; "no speculation"
 = the same with speculative decoding off; "hands-free" = the answer followed by the 3 s of
 silence that ends it. An extra 45 s answer with no pause over 0.3 s shows the case speculative
-decoding is for. Load average is printed because timings on a shared 2-core machine vary a lot.
+decoding is for. The ML answers are also said by the more human test voices (festival slt,
+flite awb, the Piper voice), and a first answer is timed against a later one, with the recognizer
+cold and warmed as the app warms it while the first question is read. `--model base` measures
+whisper base (scripts/setup.sh --whisper-base). Load average is printed because timings on a
+shared 2-core machine vary a lot.
 """
 
 from __future__ import annotations
@@ -31,9 +35,12 @@ from audio_tools import (  # noqa: E402
     LONG_ANSWER,
     LONG_GAPS,
     ML_ANSWERS,
+    TEST_VOICES,
     espeak_answer,
     espeak_wav,
     librivox_clips,
+    voice_available,
+    voice_wav,
 )
 
 from agent.speech.glossary import glossary_for  # noqa: E402
@@ -124,6 +131,36 @@ def realtime_stream(t: Transcriber, audio, glossary, params: StreamParams | None
     return stream, time.perf_counter() - ended
 
 
+def voices_table(t: Transcriber, tmp: Path) -> None:
+    """WER of the ML answers said by each test voice (with the glossary)."""
+    glossary = glossary_for()
+    for voice in TEST_VOICES:
+        if not voice_available(voice):
+            print(f"{voice:14s} not installed")
+            continue
+        clips = [
+            (voice_wav(s, tmp / f"{voice}{i}.wav", voice), s) for i, s in enumerate(ML_ANSWERS)
+        ]
+        pairs = [(ref, t.transcribe(path, glossary=glossary).text) for path, ref in clips]
+        print(f"{voice:14s} ML answers WER {corpus_wer(pairs):.3f}")
+
+
+def first_and_later(model: str | None, audio, tmp: Path) -> None:
+    """End-of-speech wait of a session's first answer and of the next one, with a recognizer
+    that is cold (loads at the first answer) and one warmed the way the app warms it."""
+    from agent.config import load_settings
+
+    glossary = glossary_for()
+    for warmed in (False, True):
+        t = Transcriber(load_settings(whisper_model=model))
+        if warmed:
+            t.warm()
+        _stream, first = realtime_stream(t, audio, glossary)
+        _stream, later = realtime_stream(t, audio, glossary)
+        label = "warmed while the question is read" if warmed else "cold"
+        print(f"  {label:34s} first answer wait {first:5.2f} s, later answer {later:5.2f} s")
+
+
 def summary(rows: list, label: str) -> None:
     if not rows:
         return
@@ -146,8 +183,11 @@ def main() -> int:
     parser.add_argument(
         "--voices", default="en-us,en-gb,en-us+m3", help="espeak-ng voices for the long answers"
     )
+    parser.add_argument("--model", default=None, help="whisper_model: tiny.en (default) or base")
     args = parser.parse_args()
-    t = Transcriber()
+    from agent.config import load_settings
+
+    t = Transcriber(load_settings(whisper_model=args.model))
     started = time.perf_counter()
     t.model  # noqa: B018 - load now so the load time is not in the figures
     print(f"model load {time.perf_counter() - started:.1f} s ({t.model_name or 'bundled tiny.en'}, "
@@ -158,6 +198,10 @@ def main() -> int:
             wer_table(t, "LibriVox", [(p, ref) for p, ref in librivox_clips()])
             ml = [(espeak_wav(s, tmp / f"ml{i}.wav"), s) for i, s in enumerate(ML_ANSWERS)]
             wer_table(t, "espeak ML", ml)
+            voices_table(t, tmp)
+            first = load_audio(espeak_answer(LONG_ANSWER[:3], LONG_GAPS, tmp / "first.wav"))
+            print(f"first and later answers ({len(first) / 16000:.0f} s each), {load()}")
+            first_and_later(args.model, first, tmp)
         # 30 s and 60 s answers (the first sentences of the long answer), in several voices
         rows: dict = {30: [], 60: []}
         for voice in args.voices.split(",") if not args.no_pause_only else ():

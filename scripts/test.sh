@@ -8,6 +8,6 @@ bash scripts/setup.sh --dev
 export VIVA_TEST_STRICT="${VIVA_TEST_STRICT:-1}"
 # llama.cpp's OpenMP threads spin while waiting; on 2 shared cores that slows replies 10-40x.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-.venv/bin/ruff check agent tests bench
+.venv/bin/ruff check agent tests bench scripts
 .venv/bin/mypy
 exec .venv/bin/python -m pytest -q -ra "$@"

@@ -37,6 +37,17 @@ def have(*tools: str) -> bool:
     return all(shutil.which(t) for t in tools)
 
 
+def to_16k_mono(raw: Path, out: Path) -> Path:
+    """`raw` converted by sox to 16 kHz mono 16-bit WAV at `out` (`raw` is removed)."""
+    subprocess.run(
+        ["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    raw.unlink(missing_ok=True)
+    return out
+
+
 def espeak_wav(text: str, out: Path, *, voice: str = "en-us", speed: int = 150) -> Path:
     """Synthesize `text` with espeak-ng, then sox to 16 kHz mono 16-bit WAV."""
     out = Path(out)
@@ -46,13 +57,64 @@ def espeak_wav(text: str, out: Path, *, voice: str = "en-us", speed: int = 150) 
         check=True,
         capture_output=True,
     )
-    subprocess.run(
-        ["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    raw.unlink(missing_ok=True)
-    return out
+    return to_16k_mono(raw, out)
+
+
+TEST_VOICES = ("espeak-ng", "festival-slt", "flite-awb", "piper-joe")
+"""Synthetic speakers for speech tests: espeak-ng (robotic: its own mispronunciations dominate
+recognition errors) and three far more human ones (Debian festival with the slt HTS voice,
+flite's awb voice, and the bundled Piper voice)."""
+
+
+def voice_available(voice: str) -> bool:
+    if voice == "espeak-ng":
+        return have("espeak-ng", "sox")
+    if voice == "festival-slt":
+        return (
+            have("text2wave", "sox")
+            and Path("/usr/share/festival/voices/us/cmu_us_slt_arctic_hts").is_dir()
+        )
+    if voice == "flite-awb":
+        return have("flite", "sox")
+    if voice == "piper-joe":
+        from agent.speech.tts.voices import bundled_voice, piper_available
+
+        return have("sox") and piper_available() and bundled_voice() is not None
+    raise ValueError(f"unknown test voice {voice!r}")
+
+
+def voice_wav(text: str, out: Path, voice: str) -> Path:
+    """`text` said by one of TEST_VOICES, as 16 kHz mono 16-bit WAV."""
+    out = Path(out)
+    raw = out.with_suffix(f".{voice}.wav")
+    if voice == "espeak-ng":
+        return espeak_wav(text, out)
+    if voice == "festival-slt":
+        subprocess.run(
+            ["text2wave", "-eval", "(voice_cmu_us_slt_arctic_hts)", "-o", str(raw)],
+            input=text.encode(),
+            check=True,
+            capture_output=True,
+        )
+    elif voice == "flite-awb":
+        subprocess.run(
+            ["flite", "-voice", "awb", "-t", text, "-o", str(raw)], check=True, capture_output=True
+        )
+    elif voice == "piper-joe":
+        import numpy as np
+
+        from agent.speech.tts.engines import make_engine, write_wav
+        from agent.speech.tts.voices import resolve_voice
+
+        engine = make_engine(resolve_voice("joe"))
+        try:
+            pieces = list(engine.synthesize(text))
+        finally:
+            engine.close()
+        write_wav(raw, pieces[0][0], np.concatenate([pcm for _rate, pcm in pieces]))
+    else:
+        raise ValueError(f"unknown test voice {voice!r}")
+    return to_16k_mono(raw, out)
 
 
 def sox_noise(out: Path, kind: str = "whitenoise", seconds: float = 5.0, gain_db: float = -30):

@@ -53,8 +53,10 @@ async def test_import_a_resume_from_home_then_the_deep_dive_names_its_project(tm
         screen = app.screen
         await wait_for(
             pilot,
-            lambda: "Semantic search for support tickets"
-            in "\n".join(widget_text(w) for w in screen.query(".turn")),
+            lambda: (
+                "Semantic search for support tickets"
+                in "\n".join(widget_text(w) for w in screen.query(".turn"))
+            ),
             what="the tailored question",
         )
         app.end_running_interview("quit")

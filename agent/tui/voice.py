@@ -128,6 +128,14 @@ class VoiceBackend:
         return bool(getattr(rec, "ended", False)) if rec is not None else False
 
     # ---------------------------------------------------------------- transcription
+    def warm(self) -> None:
+        """Load the recognizer before the first answer (blocks: call from a worker)."""
+        lower_thread_priority()
+        transcriber = self._get_transcriber()
+        warm = getattr(transcriber, "warm", None)
+        if callable(warm):
+            warm()
+
     def _get_transcriber(self):
         if self._transcriber is None:
             factory = self._transcriber_factory

@@ -51,6 +51,8 @@ class VoiceControl(SpeakingControl):
             if readiness is not None:
                 self.readiness_changed(readiness)
             self.warm_voice()
+            self._voice_backend()  # made here, on the UI thread; loaded in the worker
+            self.warm_recognizer()
         else:
             self.cut_off()
             self.show_banner("")
@@ -95,6 +97,15 @@ class VoiceControl(SpeakingControl):
         )
         if self.hands_free and not self.recording and self.prompt is not None and not self.busy:
             self.talk()
+
+    @work(thread=True, exclusive=True, group="voice-warm")
+    def warm_recognizer(self) -> None:
+        """Load whisper while the first question is read (a failure shows up at the first
+        answer, where it is reported)."""
+        try:
+            self._voice_backend().warm()
+        except Exception:  # noqa: BLE001 - reported when the first answer is transcribed
+            return
 
     def _voice_backend(self):
         if self.voice is None:

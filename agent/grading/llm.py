@@ -16,7 +16,7 @@ Policy (what the issue calls "never credited"):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -68,30 +68,27 @@ def _legacy_flag(data: object, flag: str) -> object:
     return data
 
 
-class LLMKeyPoint(_Out):
+class _Judged(_Out):
+    id: str
+    evidence: Quotes
+    judgement: Verdict = "neither"
+    legacy_flag: ClassVar[str] = "covered"
+    """The boolean an older reply may carry instead of `judgement`."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: object) -> object:
+        return _legacy_flag(data, cls.legacy_flag)
+
+
+class LLMKeyPoint(_Judged):
     """The judge stage's contract: does the answer state the point, or assert its opposite?"""
 
-    id: str
-    evidence: Quotes
-    judgement: Verdict = "neither"
 
-    @model_validator(mode="before")
-    @classmethod
-    def _legacy(cls, data: object) -> object:
-        return _legacy_flag(data, "covered")
-
-
-class LLMMisconception(_Out):
+class LLMMisconception(_Judged):
     """'entails' when the answer asserts the wrong claim."""
 
-    id: str
-    evidence: Quotes
-    judgement: Verdict = "neither"
-
-    @model_validator(mode="before")
-    @classmethod
-    def _legacy(cls, data: object) -> object:
-        return _legacy_flag(data, "detected")
+    legacy_flag: ClassVar[str] = "detected"
 
 
 def _inline_refs(schema: dict) -> dict:

@@ -28,7 +28,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agent.grading import text as tx
 
@@ -260,16 +260,9 @@ def reference_similarity(
     return float(min(1.0, max(0.0, float(similarity or 0.0))))
 
 
-def reference_score(
-    question: str,
-    reference: str,
-    answer: str,
-    *,
-    idf: dict[str, float] | None = None,
-    semantic: bool | None = None,
-) -> float:
-    """The similarity on the grade scale, 0-4."""
-    return 4.0 * reference_similarity(question, reference, answer, idf=idf, semantic=semantic)
+def reference_score(question: str, reference: str, answer: str, **options: Any) -> float:
+    """The similarity on the grade scale, 0-4 (`options` as for `reference_similarity`)."""
+    return 4.0 * reference_similarity(question, reference, answer, **options)
 
 
 def semantic_available() -> bool:

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from agent.grading.models import Disagreement
 from agent.report.drill import DrillPlan
 
 SCHEMA = "viva.session_report/1"
@@ -117,15 +118,9 @@ class MatchInfo(BaseModel):
     text: str = ""
 
 
-class DisagreementReport(BaseModel):
-    """A criterion the LLM grader and the offline judgement score 1.5+ apart: both, with the
-    evidence each used, so the candidate can judge for themselves."""
-
-    criterion: str
-    llm_score: float
-    offline_score: float
-    llm_evidence: list[str] = Field(default_factory=list)
-    offline_evidence: list[str] = Field(default_factory=list)
+DisagreementReport = Disagreement
+"""A criterion the LLM grader and the offline judgement score 1.5+ apart: both, with the evidence
+each used, so the candidate can judge for themselves (the grade's own record, as it is)."""
 
 
 class QuestionReport(BaseModel):

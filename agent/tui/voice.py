@@ -22,7 +22,9 @@ LEVEL_FLOOR_DB = -60.0
 
 
 class VoiceBackend:
-    def __init__(self, settings, *, recorder_factory=None, transcriber_factory=None):
+    def __init__(
+        self, settings: Any, *, recorder_factory: Any = None, transcriber_factory: Any = None
+    ) -> None:
         self.settings = settings
         self._recorder_factory = recorder_factory
         self._transcriber_factory = transcriber_factory

@@ -50,11 +50,9 @@ EXAMPLE = """\
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from agent.commands.flags import VivaArgumentParser, add_provider_flags
+    from agent.commands.flags import add_provider_flags, add_subcommands
 
-    sub = parser.add_subparsers(
-        dest="config_command", metavar="ACTION", parser_class=VivaArgumentParser
-    )
+    sub = add_subcommands(parser, "config_command", "ACTION")
     sub.add_parser(
         "path", help="print the config file path", description="print the config file path"
     )

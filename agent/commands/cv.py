@@ -7,11 +7,9 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from agent.commands.flags import VivaArgumentParser
+    from agent.commands.flags import add_subcommands
 
-    sub = parser.add_subparsers(
-        dest="cv_command", metavar="SUBCOMMAND", parser_class=VivaArgumentParser
-    )
+    sub = add_subcommands(parser, "cv_command")
     p_import = sub.add_parser("import", help="read a resume or project write-up and keep it")
     p_import.add_argument("file", metavar="FILE", help="PDF, Markdown or plain text")
     p_show = sub.add_parser("show", help="the projects Viva understood, with their source lines")

@@ -15,6 +15,11 @@ class VivaArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
+def add_subcommands(parser: argparse.ArgumentParser, dest: str, metavar: str = "SUBCOMMAND"):
+    """The subcommands of a command (`viva sessions list`), with the one-line errors."""
+    return parser.add_subparsers(dest=dest, metavar=metavar, parser_class=VivaArgumentParser)
+
+
 def add_provider_flags(parser: argparse.ArgumentParser) -> None:
     """Flags that override the LLM settings (file < env < these)."""
     # SUPPRESS: a subcommand's unset flag must not overwrite the same flag given before it.

@@ -6,11 +6,9 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from agent.commands.flags import VivaArgumentParser
+    from agent.commands.flags import add_subcommands
 
-    sub = parser.add_subparsers(
-        dest="sessions_command", metavar="SUBCOMMAND", parser_class=VivaArgumentParser
-    )
+    sub = add_subcommands(parser, "sessions_command")
     p_list = sub.add_parser("list", help="past sessions, newest first")
     p_list.add_argument("--json", action="store_true", help="a JSON list of objects")
     p_show = sub.add_parser("show", help="one session's turns and grades")

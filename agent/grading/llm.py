@@ -238,6 +238,15 @@ def grade_llm(
     return cross_check(grade, offline)
 
 
+def _checked(answer: str, said: _Judged | None) -> tuple[Verdict, list[str], int, float]:
+    """(verdict, verified quotes, quotes dropped, confidence) of one judged item: a verdict other
+    than 'neither' stands only with a quote that is really in the answer."""
+    if said is None:
+        return "neither", [], 0, 0.0
+    kept, dropped = verify_quotes(answer, said.evidence)
+    return (said.judgement if kept else "neither"), kept, len(dropped), 1.0
+
+
 def apply_output(
     rubric: Rubric, answer: str, out: LLMGradeOutput, *, model: str | None, version: str | None
 ) -> Grade:
@@ -285,34 +294,31 @@ def apply_output(
     kp_out = {k.id: k for k in out.key_points}
     key_points = []
     for kp in rubric.key_points:
-        said_kp = kp_out.get(kp.id)
-        kept, dropped = verify_quotes(answer, said_kp.evidence) if said_kp else ([], [])
-        dropped_total += len(dropped)
-        verdict: Verdict = said_kp.judgement if said_kp and kept else "neither"
+        verdict, kept, n_dropped, confidence = _checked(answer, kp_out.get(kp.id))
+        dropped_total += n_dropped
         key_points.append(
             KeyPointResult(
                 id=kp.id,
                 covered=verdict == "entails",
                 evidence=kept if verdict != "neither" else [],
                 judgement=verdict,
-                confidence=1.0 if said_kp else 0.0,
+                confidence=confidence,
             )
         )
 
     mc_out = {m.id: m for m in out.misconceptions}
     misconceptions = []
     for mc in rubric.misconceptions:
-        said_mc = mc_out.get(mc.id)
-        kept, dropped = verify_quotes(answer, said_mc.evidence) if said_mc else ([], [])
-        dropped_total += len(dropped)
-        detected = bool(said_mc and said_mc.judgement == "entails" and kept)
+        verdict, kept, n_dropped, confidence = _checked(answer, mc_out.get(mc.id))
+        dropped_total += n_dropped
+        detected = verdict == "entails"  # saying the opposite of a wrong claim is no error
         misconceptions.append(
             MisconceptionResult(
                 id=mc.id,
                 detected=detected,
                 evidence=kept if detected else [],
                 judgement="entails" if detected else "neither",
-                confidence=1.0 if said_mc else 0.0,
+                confidence=confidence,
             )
         )
 

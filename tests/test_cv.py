@@ -230,3 +230,27 @@ def test_a_resumed_deep_dive_asks_about_the_same_project():
     assert "Realtime fraud scoring" in first and again.current.text == first
     again.end("quit")
     again.close()
+
+
+def test_the_round_is_graded_against_the_projects_own_facts():
+    from agent.bank.loader import load_bank
+    from agent.cv.tailor import project_facts, tailor
+    from agent.grading.offline import grade_offline
+
+    project = extract_profile(MARKDOWN_CV.splitlines()).main_project()
+    facts = project_facts(project)
+    assert facts["baseline"] == "BM25 keyword search"
+    assert facts["result"] == "recall@100 rose from 0.61 to 0.74"
+    rubric = load_bank().rubric("project-deep-dive")
+    tailored = tailor(rubric, project)
+    baseline = tailored.key_point("baseline-constraints")
+    assert baseline is not None and "BM25 keyword search" in baseline.text
+    answer = (
+        "Support agents could not find articles: the keyword search we had, BM25, missed "
+        "paraphrased questions. I trained the dual encoder myself."
+    )
+    generic, own = grade_offline(rubric, answer), grade_offline(tailored, answer)
+    assert "baseline-constraints" not in own.missed_key_points
+    assert "baseline-constraints" in generic.missed_key_points
+    thin = "It was a search project. We used some models and it went well."
+    assert grade_offline(tailored, thin).overall == grade_offline(rubric, thin).overall

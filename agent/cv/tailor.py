@@ -21,12 +21,24 @@ them; the interviewer's no-leak guard ignores them (they are the candidate's own
 
 DEEP_DIVE_TOPIC = "project"
 
+_BASELINE = re.compile(
+    r"\breplac\w*\s+(?:an?\s+|the\s+)?(.+?)\s+(?:with|by)\b"
+    r"|\binstead of\s+(.+?)(?:[,;.]|$)"
+    r"|\b(?:compared|against)\s+(?:to|with)?\s*(.+?)(?:[,;.]|$)"
+    r"|\bbaseline\s+(?:was|of|:)\s*(.+?)(?:[,;.]|$)",
+    re.I,
+)
+"""What a bullet says the project replaced or was compared with."""
+
 _RESULT = re.compile(
     r"%|\bfrom\b.+\bto\b|\d\s*x\b|\b(?:improv|reduc|cut|rais|increas|decreas|boost|lower|"
     r"halv|doubl|sav)\w*",
     re.I,
 )
 """A bullet that reports a result (a change), preferred over one that states a size."""
+
+_CHANGE = re.compile(r"%|\bfrom\b.*\d.*\bto\b|\d\s*x\b|\d\.\d", re.I)
+"""A number that measures a change."""
 
 
 @lru_cache(maxsize=1)
@@ -68,27 +80,67 @@ def tailor(rubric: Rubric, project: Project) -> Rubric:
     authored = [
         p for p in rubric.probes if not {t for t in p.targets if rubric.key_point(t)} <= covered
     ]
-    facts = "; ".join(_safe(c, 40) for c in project.claims[:6] if _safe(c, 40))
+    bullets = "; ".join(_safe(c, 40) for c in project.claims[:6] if _safe(c, 40))
     reference = rubric.reference.model_copy(
         update={
-            "standard": f"{rubric.reference.standard.strip()}\n\n{CV_FACTS_MARK}{name}: {facts}."
-            if facts
+            "standard": f"{rubric.reference.standard.strip()}\n\n{CV_FACTS_MARK}{name}: {bullets}."
+            if bullets
             else rubric.reference.standard
         }
     )
+    facts = project_facts(project)
+    key_points = [
+        kp.model_copy(update={"text": t["key_points"][kp.id].format(**facts)})
+        if kp.id in t["key_points"] and _needs(t["key_points"][kp.id]) <= facts.keys()
+        else kp
+        for kp in rubric.key_points
+    ]
     return rubric.model_copy(
         update={
             "question": t["opening"].format(name=name, role=role).strip(),
             "probes": probes + authored,
             "reference": reference,
+            "key_points": key_points,
         }
     )
 
 
+def project_facts(project: Project) -> dict[str, str]:
+    """The project's goal, baseline, result and own part, where its bullets say them."""
+    facts = {"goal": _safe(project.name)} if _safe(project.name) else {}
+    for claim in project.claims:
+        m = _BASELINE.search(claim)
+        if m and "baseline" not in facts:
+            facts["baseline"] = _safe(next(g for g in m.groups() if g), 8)
+    for claim in _by_result(project.metrics):
+        part = next((p for p in _clauses(claim) if _CHANGE.search(p)), "")
+        if _safe(part):
+            facts["result"] = _safe(part)
+            break
+    own = next(
+        (p for c in project.claims for p in _clauses(c) if re.search(r"\b(?:I|my)\b", p)), ""
+    )
+    if _safe(own):
+        facts["own"] = _safe(own)
+    return {k: v for k, v in facts.items() if v}
+
+
+def _clauses(claim: str) -> list[str]:
+    return [p for p in re.split(r"[;,]\s+", claim) if p.strip()]
+
+
+def _by_result(metrics: list[str]) -> list[str]:
+    """Bullets that report a change first: a percentage or before/after number, then a verb."""
+    return sorted(metrics, key=lambda c: (not _CHANGE.search(c), not _RESULT.search(c)))
+
+
+def _needs(template: str) -> set[str]:
+    return set(re.findall(r"{(\w+)}", template))
+
+
 def _fill(kind: str, project: Project) -> dict[str, str] | None:
     if kind == "metric":
-        ranked = sorted(project.metrics, key=lambda c: not _RESULT.search(c))
-        claim = next((c for c in map(_safe, ranked) if c), "")
+        claim = next((c for c in map(_safe, _by_result(project.metrics)) if c), "")
         return {"claim": claim} if claim else None
     if kind == "technology":
         tech = next((t for t in map(_safe, project.technologies) if t), "")

@@ -58,8 +58,10 @@ def _clause(quote: str) -> str | None:
 
 
 def bridged(probe: Probe, rubric: Rubric, said: Sequence[Said]) -> str:
-    """The probe's question, opened with a quote of what the candidate said (when one fits)."""
-    if not said:
+    """The probe's question, opened with a quote of what the candidate said (when one fits). A
+    probe that already quotes something (a resume's bullet) is asked as it is: one quote is
+    enough."""
+    if not said or '"' in probe.question:
         return probe.question
     criteria = {
         item.criterion

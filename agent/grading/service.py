@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from agent.bank.models import Rubric
-from agent.errors import ConfigError
 from agent.grading.models import Grade
 from agent.grading.offline import grade_offline
 
@@ -47,19 +46,9 @@ class LLMGrader:
 def make_grader(settings: Settings, *, mode: str | None = None) -> Grader:
     """mode: "offline", "llm" or "auto" (None: settings.grader_mode). auto = the LLM grader when a
     grader provider is configured, else offline. "llm" with no provider is a ConfigError."""
-    mode = mode or settings.grader_mode
-    if mode == "offline":
-        return OfflineGrader()
-    if mode not in ("auto", "llm"):
-        raise ConfigError(f"unknown grader {mode!r} (use offline, llm or auto)")
-    from agent.llm.client import client_for
+    from agent.llm.client import client_for_mode
 
-    client = client_for(settings, "grader")
+    client = client_for_mode(settings, "grader", mode or settings.grader_mode)
     if client is None:
-        if mode == "llm":
-            raise ConfigError(
-                "the LLM grader needs a provider: pass --provider/--base-url/--model, set "
-                "VIVA_PROVIDER, or configure [grader] in the config file (or use --grader offline)"
-            )
         return OfflineGrader()
     return LLMGrader(client, samples=settings.grader_samples)

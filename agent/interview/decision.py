@@ -28,7 +28,6 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from agent.errors import ConfigError
 from agent.interview import policy_llm, policy_offline
 from agent.interview.bridge import said_from_grade
 from agent.interview.policy_offline import Choice
@@ -46,18 +45,10 @@ MIN_FOLLOW_UP_SECONDS = 30.0
 
 def policy_client(settings: Settings) -> tuple[LLMClient | None, str]:
     """(the LLM interviewer's client or None, the policy label)."""
-    mode = settings.policy_mode
-    if mode == "offline":
-        return None, "offline"
-    from agent.llm.client import client_for
+    from agent.llm.client import client_for_mode
 
-    client = client_for(settings, "interviewer")
+    client = client_for_mode(settings, "interviewer", settings.policy_mode)
     if client is None:
-        if mode == "llm":
-            raise ConfigError(
-                "the LLM interviewer policy needs a provider: pass --provider/--base-url/--model "
-                "or set them in the config (see 'viva config show')"
-            )
         return None, "offline"
     return client, f"llm {client.label}"
 

@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from agent.errors import ConfigError
 from agent.llm.errors import MalformedResponse
 from agent.llm.presets import ResolvedProvider, resolve_provider
 from agent.llm.reask import ask_structured, detect_mode
@@ -58,6 +59,26 @@ def client_for(settings: Settings, role: Role) -> LLMClient | None:
     """The client for `role` ("interviewer" or "grader"), or None when no provider is set."""
     provider = resolve_provider(settings, role)
     return LLMClient(provider) if provider is not None else None
+
+
+ROLE_NAMES = {"interviewer": ("interviewer policy", "--policy"), "grader": ("grader", "--grader")}
+
+
+def client_for_mode(settings: Settings, role: Role, mode: str) -> LLMClient | None:
+    """The client for `role` under `mode`: None when offline, or "auto" without a provider; a
+    ConfigError for an unknown mode or for "llm" without a provider."""
+    what, flag = ROLE_NAMES[role]
+    if mode == "offline":
+        return None
+    if mode not in ("auto", "llm"):
+        raise ConfigError(f"unknown {what} {mode!r} (use offline, llm or auto)")
+    client = client_for(settings, role)
+    if client is None and mode == "llm":
+        raise ConfigError(
+            f"the LLM {what} needs a provider: pass --provider/--base-url/--model, set "
+            f"VIVA_PROVIDER, or configure [{role}] in the config file (or use {flag} offline)"
+        )
+    return client
 
 
 class LLMClient:

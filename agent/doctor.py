@@ -169,16 +169,22 @@ def _reach_hint(provider: Any, exc: ProviderError) -> str:
     return "check the provider settings with 'viva config show'"
 
 
+def _impatient(provider: Any, timeout: float, budget: float, **more: Any) -> Any:
+    """The provider with the doctor's shorter timeout, call budget and at most one retry."""
+    return dataclasses.replace(
+        provider,
+        request_timeout=min(provider.request_timeout, timeout),
+        call_budget=min(provider.call_budget, budget),
+        max_retries=min(provider.max_retries, 1),
+        **more,
+    )
+
+
 def check_one_provider(provider: Any, roles: str) -> list[CheckResult]:
     from agent.llm.client import LLMClient
 
     name = f"provider ({roles})"
-    quick = dataclasses.replace(
-        provider,
-        request_timeout=min(provider.request_timeout, REACH_TIMEOUT),
-        call_budget=min(provider.call_budget, REACH_BUDGET),
-        max_retries=min(provider.max_retries, 1),
-    )
+    quick = _impatient(provider, REACH_TIMEOUT, REACH_BUDGET)
     client = LLMClient(quick)
     client._openai()  # import the openai package before timing the round trip
     started = time.monotonic()
@@ -230,11 +236,10 @@ def _structured_check(provider: Any, roles: str) -> CheckResult:
     from agent.state import remember_mode
 
     name = f"structured output ({roles})"
-    probe_provider = dataclasses.replace(
+    probe_provider = _impatient(
         provider,
-        request_timeout=min(provider.request_timeout, STRUCTURED_TIMEOUT),
-        call_budget=min(provider.call_budget, STRUCTURED_BUDGET),
-        max_retries=min(provider.max_retries, 1),
+        STRUCTURED_TIMEOUT,
+        STRUCTURED_BUDGET,
         max_reasks=max(1, min(provider.max_reasks, 2)),
     )
     client = LLMClient(probe_provider)

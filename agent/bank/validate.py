@@ -46,11 +46,7 @@ def check_rubric(entry: Entry, *, shipped: bool) -> list[str]:
 
     criterion_ids: set[str] = set()
     for i, criterion in enumerate(rubric.criteria):
-        if criterion.id in criterion_ids:
-            out.append(
-                entry.problem(("criteria", i, "id"), f"duplicate criterion id '{criterion.id}'")
-            )
-        criterion_ids.add(criterion.id)
+        out.extend(_repeated(entry, "criteria", i, criterion.id, criterion_ids, "criterion"))
     if rubric.criteria:
         total = sum(c.weight for c in rubric.criteria)
         if abs(total - 1.0) > WEIGHT_TOLERANCE:
@@ -61,18 +57,8 @@ def check_rubric(entry: Entry, *, shipped: bool) -> list[str]:
     point_ids: set[str] = set()
     used: set[str] = set()
     for i, point in enumerate(rubric.key_points):
-        if point.id in point_ids:
-            out.append(
-                entry.problem(("key_points", i, "id"), f"duplicate key point id '{point.id}'")
-            )
-        point_ids.add(point.id)
-        if point.criterion not in criterion_ids:
-            out.append(
-                entry.problem(
-                    ("key_points", i, "criterion"),
-                    f"unknown criterion '{point.criterion}' (criteria: {_names(criterion_ids)})",
-                )
-            )
+        out.extend(_repeated(entry, "key_points", i, point.id, point_ids, "key point"))
+        out.extend(_unknown_criterion(entry, "key_points", i, point.criterion, criterion_ids))
         used.add(point.criterion)
         out.extend(_check_cues(entry, ("key_points", i, "cues"), point.cues))
 
@@ -86,34 +72,23 @@ def check_rubric(entry: Entry, *, shipped: bool) -> list[str]:
 
     misconception_ids: set[str] = set()
     for i, wrong in enumerate(rubric.misconceptions):
-        if wrong.id in misconception_ids:
-            out.append(
-                entry.problem(
-                    ("misconceptions", i, "id"), f"duplicate misconception id '{wrong.id}'"
-                )
-            )
-        elif wrong.id in point_ids:
-            out.append(
+        repeated = _repeated(
+            entry, "misconceptions", i, wrong.id, misconception_ids, "misconception"
+        )
+        if not repeated and wrong.id in point_ids:
+            repeated = [
                 entry.problem(
                     ("misconceptions", i, "id"), f"id '{wrong.id}' is also a key point id"
                 )
-            )
-        misconception_ids.add(wrong.id)
-        if wrong.criterion not in criterion_ids:
-            out.append(
-                entry.problem(
-                    ("misconceptions", i, "criterion"),
-                    f"unknown criterion '{wrong.criterion}' (criteria: {_names(criterion_ids)})",
-                )
-            )
+            ]
+        out.extend(repeated)
+        out.extend(_unknown_criterion(entry, "misconceptions", i, wrong.criterion, criterion_ids))
         out.extend(_check_cues(entry, ("misconceptions", i, "cues"), wrong.cues))
 
     targets = point_ids | misconception_ids
     probe_ids: set[str] = set()
     for i, probe in enumerate(rubric.probes):
-        if probe.id in probe_ids:
-            out.append(entry.problem(("probes", i, "id"), f"duplicate probe id '{probe.id}'"))
-        probe_ids.add(probe.id)
+        out.extend(_repeated(entry, "probes", i, probe.id, probe_ids, "probe"))
         for j, target in enumerate(probe.targets):
             if target not in targets:
                 out.append(
@@ -169,6 +144,29 @@ def check_rubric_tracks(entry: Entry, track_ids: set[str]) -> list[str]:
         entry.problem(("tracks", i), f"unknown track '{name}' (tracks: {_names(track_ids)})")
         for i, name in enumerate(rubric.tracks)
         if name not in track_ids
+    ]
+
+
+def _repeated(
+    entry: Entry, field: str, i: int, item_id: str, seen: set[str], what: str
+) -> list[str]:
+    """A problem when `item_id` was seen before in this list; remembers it."""
+    if item_id in seen:
+        return [entry.problem((field, i, "id"), f"duplicate {what} id '{item_id}'")]
+    seen.add(item_id)
+    return []
+
+
+def _unknown_criterion(
+    entry: Entry, field: str, i: int, criterion: str, criterion_ids: set[str]
+) -> list[str]:
+    if criterion in criterion_ids:
+        return []
+    return [
+        entry.problem(
+            (field, i, "criterion"),
+            f"unknown criterion '{criterion}' (criteria: {_names(criterion_ids)})",
+        )
     ]
 
 

@@ -3,7 +3,10 @@ answers partly, says "I don't know", asks a question back); how often does the o
 interviewer's follow-up ask for something already stated, and how often does it move on where a
 follow-up on something unsaid was due?
 
-    .venv/bin/python bench/followups.py [BATTERY.jsonl ...]   (default: tests/data/followup_battery.jsonl)
+    .venv/bin/python bench/followups.py [BATTERY.jsonl ...]
+    (default: the two development batteries, tests/data/followup_battery.jsonl, written by hand
+    while building, and tests/data/followup_battery_blind_dev.jsonl, written blind from the key
+    points' texts by a helper who never saw the grader or the probes)
 
 Each case's first answer goes through the interviewer's own steps: the intent check, the offline
 grade of the answer and the offline policy's choice. A follow-up is redundant when a key point
@@ -18,7 +21,8 @@ import argparse
 import json
 from pathlib import Path
 
-DEFAULT = Path(__file__).resolve().parent.parent / "tests" / "data" / "followup_battery.jsonl"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+DEFAULT = [DATA / "followup_battery.jsonl", DATA / "followup_battery_blind_dev.jsonl"]
 
 
 def main() -> None:
@@ -27,7 +31,7 @@ def main() -> None:
     from agent.interview.intents import Intent, detect_intent
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("batteries", nargs="*", default=[str(DEFAULT)])
+    parser.add_argument("batteries", nargs="*", default=[str(p) for p in DEFAULT])
     args = parser.parse_args()
     bank = load_bank()
     cases = [

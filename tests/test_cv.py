@@ -254,3 +254,20 @@ def test_the_round_is_graded_against_the_projects_own_facts():
     assert "baseline-constraints" in generic.missed_key_points
     thin = "It was a search project. We used some models and it went well."
     assert grade_offline(tailored, thin).overall == grade_offline(rubric, thin).overall
+
+
+def test_technology_probe_asks_about_the_projects_own_choice_not_its_baseline_or_framework():
+    from agent.cv.tailor import _choice_to_probe
+
+    lines = [
+        "## Projects",
+        "### Help-centre search",
+        "- Built a dual-encoder retriever in PyTorch replacing BM25 for help-centre search",
+        "- Raised recall@100 from 0.61 to 0.74 on 20k labelled queries",
+    ]
+    (project,) = extract_profile(lines, "cv.md").projects
+    # 'dual-encoder' is the listed 'dual encoder'; names come in the order the bullet says them
+    assert project.technologies[:3] == ["dual encoder", "PyTorch", "BM25"]
+    assert _choice_to_probe(project) == "dual encoder"
+    only_framework_and_baseline = project.model_copy(update={"technologies": ["PyTorch", "BM25"]})
+    assert _choice_to_probe(only_framework_and_baseline) == "PyTorch"

@@ -101,3 +101,18 @@ def test_follows_the_seed_chain_before_switching_topic():
     )
     assert second.probe_id == "which-surfaces"
     assert second.targets == ["convex-guarantee"]
+
+
+def test_a_shallow_level_whose_probes_would_ask_again_does_not_block_the_deeper_one():
+    # Project deep dive: the baseline probe (depth 1) also targets the objective, but the answer
+    # already names the baseline, so that probe would ask again; the depth-2 probes must open
+    # rather than the interviewer moving on with most of the project unexplored.
+    rubric = real_rubric("project-deep-dive")
+    baseline = next(p for p in rubric.probes if p.id == "baseline")
+    depth_one = [p for p in rubric.probes if p.depth == baseline.depth]
+    covered = {t for p in depth_one for t in p.targets if rubric.key_point(t)} - {"objective"}
+    missed = [k.id for k in rubric.key_points if k.id not in covered]
+    c = choose(rubric, missed=missed, detected=[], probes_asked=[], follow_ups_left=3)
+    assert c.action == "follow_up", c.reason
+    chosen = next(p for p in rubric.probes if p.id == c.probe_id)
+    assert chosen.depth > baseline.depth and set(c.targets) <= set(missed)

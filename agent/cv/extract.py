@@ -102,14 +102,31 @@ def _name_and_role(heading: str) -> tuple[str, str]:
     return name.strip(), role.strip()
 
 
+GENERAL_TOOLS = frozenset(
+    t.lower()
+    for t in (
+        "PyTorch", "TensorFlow", "JAX", "Keras", "Python", "C++", "Rust", "Go", "SQL", "Docker",
+        "Kubernetes", "AWS", "GCP", "Azure", "Hugging Face", "Transformers", "FastAPI", "Flask",
+        "React", "PostgreSQL", "Redis", "Airflow", "MLflow", "Weights & Biases", "SageMaker",
+        "gRPC", "Spark", "Kafka",
+    )
+)  # fmt: skip
+"""Languages, frameworks and infrastructure: named on most resumes, so a technology-choice probe
+asks about a method or a system before one of these."""
+
+
 def _technologies(text: str, listed: list[str]) -> list[str]:
+    """The "Tech:" line's entries, then known names in the order the text first says them
+    ('dual-encoder' and 'dual encoder' are one name)."""
     found = list(listed)
     low = text.lower()
+    seen: list[tuple[int, str]] = []
     for tech in TECHNOLOGIES:
-        if re.search(r"(?<![\w])" + re.escape(tech.lower()) + r"(?![\w])", low):
-            if tech.lower() not in {t.lower() for t in found}:
-                found.append(tech)
-    return found
+        words = [re.escape(w) for w in re.split(r"[\s-]+", tech.lower())]
+        m = re.search(r"(?<![\w])" + r"[\s-]+".join(words) + r"(?![\w])", low)
+        if m and tech.lower() not in {t.lower() for t in found}:
+            seen.append((m.start(), tech))
+    return found + [tech for _, tech in sorted(seen)]
 
 
 def _is_metric(claim: str) -> bool:

@@ -143,9 +143,33 @@ def _fill(kind: str, project: Project) -> dict[str, str] | None:
         claim = next((c for c in map(_safe, _by_result(project.metrics)) if c), "")
         return {"claim": claim} if claim else None
     if kind == "technology":
-        tech = next((t for t in map(_safe, project.technologies) if t), "")
+        tech = _choice_to_probe(project)
         return {"tech": tech} if tech else None
     return {}
+
+
+_REPLACED = re.compile(
+    r"\b(?:replac\w*|instead of|rather than|than|over|vs\.?|versus|against|baseline\s+(?:was|of|:)?)"
+    r"\s+(?:an?\s+|the\s+|plain\s+)?([\w@.+#-]+(?:[\s-]\w+)?)",
+    re.I,
+)
+"""The words right after 'replacing', 'instead of', 'over' ...: what the project was compared
+with, not what it chose."""
+
+
+def _choice_to_probe(project: Project) -> str:
+    """The technology a "why X rather than the alternatives?" probe asks about: not the baseline
+    the project replaced, and a method or system before a general framework or language."""
+    from agent.cv.extract import GENERAL_TOOLS
+
+    replaced = " ".join(m.group(1).lower() for c in project.claims for m in _REPLACED.finditer(c))
+    options = [
+        t
+        for t in project.technologies
+        if _safe(t) and not re.search(r"(?<!\w)" + re.escape(t.lower()) + r"(?!\w)", replaced)
+    ]
+    options.sort(key=lambda t: t.lower() in GENERAL_TOOLS)
+    return _safe(options[0]) if options else ""
 
 
 def _safe(text: str, max_words: int = 16) -> str:

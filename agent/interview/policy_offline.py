@@ -7,7 +7,8 @@ probe that targets a key point the answer MISSED or a misconception it STATED:
 2. otherwise probes targeting missed key points, shallowest depth first, authored order within a
    depth; a probe of depth d is only asked after one of depth d-1 was asked on this question
    (the seed chain: explain GD -> any global-optimum guarantee? -> which loss surfaces?), or
-   once the answer already covers everything the shallower level targets; a probe one level
+   once nothing is left to ask at the shallower level (the answer covers what it targets, or
+   its probes would ask again for something already stated); a probe one level
    deeper on the same criterion as the probe just asked goes first, so a line of questioning is
    followed through before another starts;
 3. a probe already asked, or whose text was already asked anywhere in the session, is never
@@ -63,21 +64,25 @@ def choose(
         return p.id not in asked and not was_asked(p.question)
 
     def unlocked(p: Probe) -> bool:
-        # The level just above must be done: a probe there was asked, or the answer already
-        # covers everything that level targets.
+        # The level just above must be done: a probe there was asked, or none is left to ask
+        # there (the answer covers what that level targets, or its probes would ask again).
         shallower = [d for d in depths if d < p.depth]
         if not shallower:
             return True
         level = max(shallower)
         if level in depth_asked:
             return True
-        return all(
-            not (set(q.targets) & (missed_set | detected_set))
-            for q in rubric.probes
-            if q.depth == level
-        )
+        return not any(askable(q) for q in rubric.probes if q.depth == level)
 
     detected_set, missed_set = set(detected), set(missed)
+
+    def asks_again(p: Probe) -> bool:
+        # a probe that also asks for a key point the candidate already stated asks again
+        return any(rubric.key_point(t) is not None and t not in missed_set for t in p.targets)
+
+    def askable(p: Probe) -> bool:
+        return open_(p) and bool(set(p.targets) & missed_set) and not asks_again(p)
+
     for p in rubric.probes:
         hit = [t for t in p.targets if t in detected_set]
         if hit and open_(p):
@@ -89,15 +94,7 @@ def choose(
                 p.id,
             )
 
-    def asks_again(p: Probe) -> bool:
-        # a probe that also asks for a key point the candidate already stated asks again
-        return any(rubric.key_point(t) is not None and t not in missed_set for t in p.targets)
-
-    candidates = [
-        p
-        for p in rubric.probes
-        if open_(p) and unlocked(p) and set(p.targets) & missed_set and not asks_again(p)
-    ]
+    candidates = [p for p in rubric.probes if askable(p) and unlocked(p)]
     if candidates:
         best = min(
             candidates,

@@ -116,7 +116,29 @@ def detect_intent(text: str | None) -> Intent:
     if n <= 30 and (_any(_CLARIFY_LEADS, bare + ("?" if norm.endswith("?") else ""))):
         if norm.rstrip().endswith("?") or n <= 12:
             return Intent.CLARIFY
+    if n <= QUESTION_BACK_MAX_WORDS and _asks_back(norm):
+        return Intent.CLARIFY
     return Intent.ANSWER
+
+
+QUESTION_BACK_MAX_WORDS = 60
+PREAMBLE_MAX_WORDS = 8
+_TENTATIVE = re.compile(r"^(?:is it because|isn'?t it|wouldn'?t it|doesn'?t it|because|so it'?s)\b")
+
+
+def _asks_back(norm: str) -> bool:
+    """Questions to the interviewer and nothing else ("Is this one GPU or several? And how big is
+    the model?"), at most after a short preamble ("Can I ask about the setup first?"). An answer
+    that asks itself a question goes on to answer it, so it never ends on one; a guess put as a
+    question ("isn't it because ...?") is an answer."""
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", norm.strip()) if x.strip()]
+    if not sentences or not sentences[-1].endswith("?"):
+        return False
+    questions = [x for x in sentences if x.endswith("?")]
+    statements = [x for x in sentences if not x.endswith("?")]
+    if sum(len(words(x)) for x in statements) > PREAMBLE_MAX_WORDS:
+        return False
+    return not any(_TENTATIVE.search(q.strip()) for q in questions)
 
 
 def _strip_dont_know(norm: str) -> str:

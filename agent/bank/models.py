@@ -84,7 +84,15 @@ class Criterion(_Strict):
     _slug = field_validator("id")(_check_slug)
 
 
-class KeyPoint(_Strict):
+class _Cued(_Strict):
+    """A rubric item recognised by cues (key points, misconceptions): its `id` and `criterion`
+    are slugs, and numbers among its `cues` are read as text."""
+
+    _slug = field_validator("id", "criterion", check_fields=False)(_check_slug)
+    _cue_text = field_validator("cues", mode="before", check_fields=False)(_numbers_as_text)
+
+
+class KeyPoint(_Cued):
     """One thing a good answer says, tied to a criterion, with cues that show it is covered."""
 
     id: Slug
@@ -97,11 +105,8 @@ class KeyPoint(_Strict):
     weight: float = Field(1.0, gt=0)
     """Weight of this point within its criterion."""
 
-    _slug = field_validator("id", "criterion")(_check_slug)
-    _cue_text = field_validator("cues", mode="before")(_numbers_as_text)
 
-
-class Misconception(_Strict):
+class Misconception(_Cued):
     """A confident wrong claim, with the cues that reveal it and what it costs."""
 
     id: Slug
@@ -115,9 +120,6 @@ class Misconception(_Strict):
     """The criterion the penalty applies to."""
     penalty: int = Field(1, ge=1, le=4)
     """Levels taken off that criterion when the claim is made."""
-
-    _slug = field_validator("id", "criterion")(_check_slug)
-    _cue_text = field_validator("cues", mode="before")(_numbers_as_text)
 
 
 class Probe(_Strict):

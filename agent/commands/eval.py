@@ -18,18 +18,16 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from agent.commands.flags import add_provider_flags
+    from agent.commands.flags import add_grading_flags, add_provider_flags
 
     parser.add_argument(
         "dataset", metavar="DATASET.jsonl", help="labelled answers, one JSON object per line"
     )
-    parser.add_argument(
-        "--grader",
-        choices=["offline", "llm", "auto"],
-        default=None,
-        help="grader to measure (default: config)",
+    add_grading_flags(
+        parser,
+        grader_help="grader to measure (default: config)",
+        json_help="print the report as JSON",
     )
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N rows")
     add_provider_flags(parser)
 
@@ -62,19 +60,9 @@ class _Progress:
 def _read_rows(path: str, limit: int | None) -> tuple[list[tuple[int, dict]], list[dict]]:
     import json
 
-    from agent.errors import UsageError
+    from agent.commands.flags import read_input_file
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
-    except FileNotFoundError:
-        raise UsageError(f"dataset not found: {path}") from None
-    except IsADirectoryError:
-        raise UsageError(f"dataset is a folder, not a JSONL file: {path}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"dataset is not UTF-8 text: {path}") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read dataset {path}: {exc.strerror or exc}") from None
+    lines = read_input_file(path, "dataset", folder="a folder, not a JSONL file").splitlines()
     rows: list[tuple[int, dict]] = []
     problems: list[dict] = []
     for lineno, line in enumerate(lines, 1):

@@ -43,6 +43,33 @@ def add_provider_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_grading_flags(parser: argparse.ArgumentParser, *, grader_help: str, json_help: str) -> None:
+    """The output flags of the commands that grade answers (`viva grade`, `viva eval`): `--grader
+    offline|llm|auto` (None when not given: the configured grader) and `--json`."""
+    parser.add_argument(
+        "--grader", choices=["offline", "llm", "auto"], default=None, help=grader_help
+    )
+    parser.add_argument("--json", action="store_true", help=json_help)
+
+
+def read_input_file(path: str, what: str, *, folder: str = "a folder") -> str:
+    """The UTF-8 text of a file named on the command line; a UsageError that names it as `what`
+    (e.g. 'answer file') when it is missing, `folder`, not UTF-8 or unreadable."""
+    from agent.errors import UsageError
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise UsageError(f"{what} not found: {path}") from None
+    except IsADirectoryError:
+        raise UsageError(f"{what} is {folder}: {path}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{what} is not UTF-8 text: {path}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+
+
 def settings_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """The settings fields a parsed command line overrides (unset flags are left out)."""
     keys = ("provider", "base_url", "model", "local_only")

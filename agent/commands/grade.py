@@ -9,7 +9,7 @@ WIDTH = 88
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from agent.commands.flags import add_provider_flags
+    from agent.commands.flags import add_grading_flags, add_provider_flags
 
     q = parser.add_argument_group("the question (one of)")
     q.add_argument(
@@ -30,17 +30,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="F",
         help="read the answer from file F ('-' = stdin)",
     )
-    parser.add_argument(
-        "--grader",
-        choices=["offline", "llm", "auto"],
-        default=None,
-        help="offline (no model), llm (needs a provider), auto (llm if configured); default: config",
+    add_grading_flags(
+        parser,
+        grader_help=(
+            "offline (no model), llm (needs a provider), auto (llm if configured); default: config"
+        ),
+        json_help="print the grade as JSON",
     )
-    parser.add_argument("--json", action="store_true", help="print the grade as JSON")
     add_provider_flags(parser)
 
 
 def read_answer(args: argparse.Namespace) -> str:
+    from agent.commands.flags import read_input_file
     from agent.errors import UsageError
 
     if (args.answer is None) == (args.answer_file is None):
@@ -49,19 +50,7 @@ def read_answer(args: argparse.Namespace) -> str:
         return args.answer
     if args.answer_file == "-":
         return sys.stdin.read()
-    try:
-        with open(args.answer_file, encoding="utf-8") as fh:
-            return fh.read()
-    except FileNotFoundError:
-        raise UsageError(f"answer file not found: {args.answer_file}") from None
-    except IsADirectoryError:
-        raise UsageError(f"answer file is a folder: {args.answer_file}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"answer file is not UTF-8 text: {args.answer_file}") from None
-    except OSError as exc:
-        raise UsageError(
-            f"cannot read answer file {args.answer_file}: {exc.strerror or exc}"
-        ) from None
+    return read_input_file(args.answer_file, "answer file")
 
 
 def resolve_rubric(args: argparse.Namespace):

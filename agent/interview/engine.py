@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack
 
 from agent.interview import opening
 from agent.interview.decision import FollowUpDecider
@@ -80,6 +80,17 @@ class Reply:
     finished: bool = False
 
 
+class OpenOptions(TypedDict, total=False):
+    """The keyword options `Interview.start` and `Interview.resume` share (all default to None)."""
+
+    bank: Bank | None
+    journal_root: Path | None
+    clock: Callable[[], float] | None
+    on_event: Callable[[dict[str, Any]], None] | None
+    on_text_delta: Callable[[str], None] | None
+    on_text_reset: Callable[[], None] | None
+
+
 class Interview:
     """A running interview session. Build it with `Interview.start` or `Interview.resume`."""
 
@@ -89,17 +100,18 @@ class Interview:
         settings: Settings,
         journal: Journal,
         state: ConversationState,
-        *,
         track_id: str,
         rubrics: dict[str, Rubric],
         providers: opening.Providers,
-        clock: Callable[[], float] | None,
-        on_text_delta: Callable[[str], None] | None,
-        on_text_reset: Callable[[], None] | None,
+        options: OpenOptions,
     ):
+        """Built by `start` and `resume` on an open journal: `options["on_event"]` is subscribed
+        first; the options' clock and streaming hooks drive the engine."""
         from agent.grading.judge_semantic import warm_in_background
         from agent.grading.offline import grade_offline
 
+        if on_event := options.get("on_event"):
+            journal.subscribe(on_event)
         warm_in_background()
         self.settings = settings
         self.journal = journal
@@ -107,7 +119,7 @@ class Interview:
         self.track_id = track_id
         self.rubrics = rubrics
         self._grade_offline = grade_offline
-        self._clock = clock or time.monotonic
+        self._clock = options.get("clock") or time.monotonic
         self._t0 = self._clock()
         self._offset = state.elapsed  # interview seconds before a resume
         self._lock = threading.RLock()
@@ -124,8 +136,8 @@ class Interview:
         self._decider = FollowUpDecider(
             llm,
             self.policy_label,
-            on_text_delta=on_text_delta,
-            on_text_reset=on_text_reset,
+            on_text_delta=options.get("on_text_delta"),
+            on_text_reset=options.get("on_text_reset"),
             on_fallback=self._policy_fallback,
         )
         self._pending_notices: list[str] = []
@@ -137,20 +149,15 @@ class Interview:
         track_id: str | None = None,
         *,
         mode: Mode = "text",
-        bank: Bank | None = None,
-        journal_root: Path | None = None,
-        clock: Callable[[], float] | None = None,
-        on_event: Callable[[dict[str, Any]], None] | None = None,
-        on_text_delta: Callable[[str], None] | None = None,
-        on_text_reset: Callable[[], None] | None = None,
         cv: Profile | None = None,
+        **options: Unpack[OpenOptions],
     ) -> Interview:
         """Open a new session on `track_id` (default: settings.default_track) and ask question 1.
         A project deep dive asks about the main project of `cv` (default: the imported resume,
         `viva cv import`)."""
         from agent import __version__
 
-        bank = opening.load_bank(bank)
+        bank = opening.load_bank(options.get("bank"))
         track = bank.track(track_id or settings.default_track)
         rubrics = {qid: bank.rubric(qid) for qid in dict.fromkeys(track.question_ids)}
         start_event = opening.plan_start(settings, track, rubrics)
@@ -159,20 +166,9 @@ class Interview:
             start_event["cv_project"] = project
         # Resolve providers before creating any file: a config error leaves nothing behind.
         providers = opening.resolve_providers(settings)
-        journal = Journal.create(journal_root)
-        if on_event:
-            journal.subscribe(on_event)
-        iv = cls(
-            settings,
-            journal,
-            ConversationState.from_start(start_event),
-            track_id=track.id,
-            rubrics=rubrics,
-            providers=providers,
-            clock=clock,
-            on_text_delta=on_text_delta,
-            on_text_reset=on_text_reset,
-        )
+        journal = Journal.create(options.get("journal_root"))
+        state = ConversationState.from_start(start_event)
+        iv = cls(settings, journal, state, track.id, rubrics, providers, options)
         iv._log.emit(
             SessionStart(
                 session_id=journal.session_id,
@@ -194,19 +190,14 @@ class Interview:
         cls,
         settings: Settings,
         session_id: str,
-        *,
-        bank: Bank | None = None,
-        journal_root: Path | None = None,
-        clock: Callable[[], float] | None = None,
-        on_event: Callable[[dict[str, Any]], None] | None = None,
-        on_text_delta: Callable[[str], None] | None = None,
-        on_text_reset: Callable[[], None] | None = None,
+        **options: Unpack[OpenOptions],
     ) -> Interview:
         """Reopen an interrupted session and continue where it stopped: a question that was asked
         but not answered is asked again; an answer that was saved but not yet acted on is graded
         and acted on now."""
+        journal_root = options.get("journal_root")
         start = opening.resumable_start(session_id, journal_root)
-        bank = opening.load_bank(bank)
+        bank = opening.load_bank(options.get("bank"))
         rubrics = {qid: bank.rubric(qid) for qid in ConversationState.from_start(start).plan}
         rubrics = opening.retailor(rubrics, start.get("cv_project"))
         providers = opening.resolve_providers(settings)
@@ -214,19 +205,8 @@ class Interview:
         state = opening.replay(start, journal.events)
         state.finished = False
         state.end_reason = None
-        if on_event:
-            journal.subscribe(on_event)
-        iv = cls(
-            settings,
-            journal,
-            state,
-            track_id=str(start.get("track", "")),
-            rubrics=rubrics,
-            providers=providers,
-            clock=clock,
-            on_text_delta=on_text_delta,
-            on_text_reset=on_text_reset,
-        )
+        track_id = str(start.get("track", ""))
+        iv = cls(settings, journal, state, track_id, rubrics, providers, options)
         with iv._lock:
             iv._log.emit(
                 Notice(kind="info", message=f"session resumed after {state.elapsed:.0f} s"),

@@ -45,24 +45,21 @@ def ask_structured(
     sink: FieldSink | None,
 ) -> tuple[str, T]:
     """(the mode that worked, the validated object). `in_use`: the mode that worked last."""
-    deadline = time.monotonic() + provider.call_budget
+    ask = _asker(
+        provider,
+        create,
+        messages,
+        output_model,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        sink=sink,
+    )
     modes, confirmed = modes_to_try(provider, in_use)
     rejected: list[str] = []
     for index, mode in enumerate(modes):
         probing = not confirmed and index < len(modes) - 1
         try:
-            result = ask_in_mode(
-                provider,
-                create,
-                mode,
-                messages,
-                output_model,
-                deadline,
-                temperature=temperature,
-                max_tokens=max_tokens,
-                probing=probing,
-                sink=sink,
-            )
+            result = ask(mode, probing)
         except ModeRejected as exc:
             log.info("structured mode %s rejected by %s: %s", mode, provider.base_url, exc.cause)
             rejected.append(f"{mode}: {exc.cause}")
@@ -98,21 +95,11 @@ def detect_mode(
     failed). Connection-level failures raise ProviderError at once; if no mode works, the
     ProviderError lists why each failed.
     """
-    deadline = time.monotonic() + provider.call_budget
+    ask = _asker(provider, create, messages, output_model, temperature=0.0, max_tokens=max_tokens)
     notes: list[str] = []
     for mode in MODES:
         try:
-            result = ask_in_mode(
-                provider,
-                create,
-                mode,
-                messages,
-                output_model,
-                deadline,
-                temperature=0.0,
-                max_tokens=max_tokens,
-                probing=True,
-            )
+            result = ask(mode, True)
         except ModeRejected as exc:
             log.info("structured mode %s rejected: %s", mode, exc.cause)
             notes.append(f"{mode} rejected by the server (HTTP {exc.status})")
@@ -123,6 +110,37 @@ def detect_mode(
             continue
         return mode, result, notes
     raise provider_error(provider, "no structured-output mode worked: " + "; ".join(notes))
+
+
+def _asker(
+    provider: ResolvedProvider,
+    create: Create,
+    messages: Sequence[Message],
+    output_model: type[T],
+    *,
+    temperature: float,
+    max_tokens: int | None,
+    sink: FieldSink | None = None,
+) -> Callable[[str, bool], T]:
+    """`ask_in_mode` with all but the mode and whether it is a probe bound, under one call budget
+    that starts now: `ask(mode, probing)`."""
+    deadline = time.monotonic() + provider.call_budget
+
+    def ask(mode: str, probing: bool) -> T:
+        return ask_in_mode(
+            provider,
+            create,
+            mode,
+            messages,
+            output_model,
+            deadline,
+            temperature=temperature,
+            max_tokens=max_tokens,
+            probing=probing,
+            sink=sink,
+        )
+
+    return ask
 
 
 def ask_in_mode(

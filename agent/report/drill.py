@@ -69,12 +69,27 @@ class DrillItem(BaseModel):
     """Calendar suggestion: last seen + 1/3/7/14 days by box."""
     practice: list[PracticeQuestion] = Field(default_factory=list)
 
+    @property
+    def kind_label(self) -> str:
+        """'misconception' or 'key point', as the debriefs name the kind."""
+        return "misconception" if self.kind == "misconception" else "key point"
+
+    @property
+    def probe(self) -> PracticeQuestion | None:
+        """The first authored probe that practises this item (None: only the main question)."""
+        return next((p for p in self.practice if p.probe_id), None)
+
 
 class ScheduleSlot(BaseModel):
     session: int
     """1 = the next session, 2 = the one after, ..."""
     items: list[str]
     """Keys of the items to drill in that session."""
+
+    @property
+    def when(self) -> str:
+        """The slot's session as the debriefs show it: '1 (next)', '2', ..."""
+        return "1 (next)" if self.session == 1 else str(self.session)
 
 
 class NextQuestion(BaseModel):
@@ -95,6 +110,11 @@ class DrillPlan(BaseModel):
     """The questions to practise in the next session and what each one drills."""
     mastered: list[str] = Field(default_factory=list)
     """Keys of items that went through every box."""
+
+    def targets_of(self, question: NextQuestion) -> list[DrillItem]:
+        """The drill items a next-session question practises, in its order."""
+        by_key = {i.key: i for i in self.items}
+        return [by_key[key] for key in question.targets]
 
 
 class _State:

@@ -13,7 +13,7 @@ import hashlib
 from html import escape
 from typing import TYPE_CHECKING
 
-from agent.report.markdown import delivery_items, fmt_score
+from agent.report.markdown import delivery_items, disagreement_evidence, fmt_score
 from agent.report.model import QuestionReport, SessionReport, Span, TopicTrend
 
 if TYPE_CHECKING:
@@ -202,6 +202,11 @@ def _marked(text: str, spans: list[Span]) -> str:
     return "".join(out)
 
 
+def _quoted(text: str) -> str:
+    """A quote from an answer, escaped and in curly quotes."""
+    return f"&ldquo;{e(text)}&rdquo;"
+
+
 def _delivery(items: list[tuple[str, str]]) -> str:
     if not items:
         return ""
@@ -234,19 +239,14 @@ def _question(q: QuestionReport) -> str:
             f'<p class="note">Graders disagree on {e(d.criterion)}: LLM {d.llm_score:g}/4, '
             f"offline {d.offline_score:g}/4.</p><ul>"
         )
-        for who, quotes in (("LLM", d.llm_evidence), ("offline", d.offline_evidence)):
-            shown = "; ".join(f"&ldquo;{e(x)}&rdquo;" for x in quotes) or "no quote"
-            h.append(f"<li>{who} evidence: {shown}</li>")
+        h += [f"<li>{line}</li>" for line in disagreement_evidence(d, _quoted)]
         h.append("</ul>")
     for t in q.turns:
-        label = {"question": "Question", "follow_up": "Follow-up"}.get(t.kind, t.kind.capitalize())
-        h.append(f"<p><strong>{e(label)}:</strong> {e(t.question)}</p>")
+        h.append(f"<p><strong>{e(t.label)}:</strong> {e(t.question)}</p>")
         if t.answer is None:
             h.append('<p class="muted">(no answer)</p>')
             continue
-        how = ", ".join(x for x in (t.source, t.intent if t.intent != "answer" else None) if x)
-        secs = f", {t.seconds:.0f} s" if t.seconds is not None else ""
-        detail = (how + secs).lstrip(", ")
+        detail = t.answer_detail()
         h.append(f'<div class="muted">Answer{" (" + e(detail) + ")" if detail else ""}</div>')
         body = _marked(t.answer, t.highlights) if t.answer.strip() else "<em>(empty)</em>"
         h.append(f'<blockquote class="answer">{body}</blockquote>')
@@ -315,27 +315,22 @@ def _drill(plan: DrillPlan) -> str:
         f'<p class="muted">Spaced repetition over {plan.sessions_counted} session(s): a weak point '
         "comes back at the next session, then after 2, 4 and 8 sessions as you get it right.</p>"
     )
-    by_key = {i.key: i for i in plan.items}
     if plan.next_session:
         h.append("<h3>Next session</h3><ol>")
         for nq in plan.next_session:
             h.append(f"<li><strong>{e(nq.question_id)}</strong>: {e(nq.question)}<ul>")
-            for key in nq.targets:
-                item = by_key[key]
-                what = "misconception" if item.kind == "misconception" else "key point"
-                h.append(f"<li>{e(what)} (box {item.box}): {e(item.text)}")
+            for item in plan.targets_of(nq):
+                h.append(f"<li>{e(item.kind_label)} (box {item.box}): {e(item.text)}")
                 if item.correction:
                     h.append(f"<br>Correction: {e(item.correction)}")
-                probes = [p for p in item.practice if p.probe_id]
-                if probes:
-                    h.append(f"<br><em>Practise:</em> {e(probes[0].text)}")
+                if item.probe:
+                    h.append(f"<br><em>Practise:</em> {e(item.probe.text)}")
                 h.append("</li>")
             h.append("</ul></li>")
         h.append("</ol>")
     h.append("<h3>Schedule</h3><table><tr><th>Sessions from now</th><th>Drill</th></tr>")
     for slot in plan.schedule:
-        when = "1 (next)" if slot.session == 1 else str(slot.session)
-        h.append(f"<tr><td>{e(when)}</td><td>{e(', '.join(slot.items))}</td></tr>")
+        h.append(f"<tr><td>{e(slot.when)}</td><td>{e(', '.join(slot.items))}</td></tr>")
     h.append("</table>")
     return "\n".join(h)
 

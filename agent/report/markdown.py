@@ -7,11 +7,13 @@ backslash-escaped, so an answer containing `<script>` or `**` shows as typed in 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from agent.report.model import Delivery, QuestionReport, SessionReport, Span
 
 if TYPE_CHECKING:
+    from agent.grading.models import Disagreement
     from agent.report.drill import DrillPlan
     from agent.report.progress import ProgressReport
 
@@ -67,6 +69,15 @@ def delivery_items(d: Delivery | None) -> list[tuple[str, str]]:
     if d.speaking_time is not None:
         out.append(("speaking time", f"{d.speaking_time:.0f} s"))
     return out
+
+
+def disagreement_evidence(d: Disagreement, quote: Callable[[str], str]) -> list[str]:
+    """The 'LLM evidence: ...' and 'offline evidence: ...' lines of a grader disagreement, each
+    quote rendered by `quote` ('no quote' where a grader gave none); both debriefs use them."""
+    return [
+        f"{who} evidence: " + ("; ".join(quote(x) for x in quotes) or "no quote")
+        for who, quotes in (("LLM", d.llm_evidence), ("offline", d.offline_evidence))
+    ]
 
 
 def _highlight(text: str, spans: list[Span]) -> str:
@@ -152,22 +163,17 @@ def _question(q: QuestionReport) -> list[str]:
             f"> **Graders disagree on {esc(d.criterion)}:** LLM {d.llm_score:g}/4, offline "
             f"{d.offline_score:g}/4."
         )
-        for who, quotes in (("LLM", d.llm_evidence), ("offline", d.offline_evidence)):
-            shown = "; ".join(f'"{esc(x)}"' for x in quotes) or "no quote"
-            out.append(f"> - {who} evidence: {shown}")
+        out += [f"> - {line}" for line in disagreement_evidence(d, lambda x: f'"{esc(x)}"')]
     if q.notes or q.fallback or q.disagreement:
         out.append("")
     for t in q.turns:
-        label = {"question": "Question", "follow_up": "Follow-up"}.get(t.kind, t.kind.capitalize())
-        out.append(f"**{label}:** {esc(t.question)}")
+        out.append(f"**{t.label}:** {esc(t.question)}")
         out.append("")
         if t.answer is None:
             out += ["_(no answer)_", ""]
             continue
-        how = [x for x in (t.source, t.intent if t.intent != "answer" else None) if x]
-        seconds = f", {t.seconds:.0f} s" if t.seconds is not None else ""
-        detail = ", ".join(how) + seconds
-        out.append(f"_Answer ({detail.lstrip(', ')}):_" if detail else "_Answer:_")
+        detail = t.answer_detail()
+        out.append(f"_Answer ({detail}):_" if detail else "_Answer:_")
         out.append("")
         out.append(
             _quote(_highlight(t.answer, t.highlights)) if t.answer.strip() else "> _(empty)_"
@@ -230,25 +236,20 @@ def drill_section(plan: DrillPlan, heading: str) -> list[str]:
         "the next session, then after 2, 4 and 8 sessions as you get it right."
     )
     out.append("")
-    by_key = {i.key: i for i in plan.items}
     if plan.next_session:
         out += ["### Next session", ""]
         for n, nq in enumerate(plan.next_session, 1):
             out.append(f"{n}. **{esc(nq.question_id)}**: {esc(nq.question)}")
-            for key in nq.targets:
-                item = by_key[key]
-                what = "misconception" if item.kind == "misconception" else "key point"
-                out.append(f"   - {what} (box {item.box}): {lite(item.text)}")
+            for item in plan.targets_of(nq):
+                out.append(f"   - {item.kind_label} (box {item.box}): {lite(item.text)}")
                 if item.correction:
                     out.append(f"     - correction: {lite(item.correction)}")
-                probes = [p for p in item.practice if p.probe_id]
-                if probes:
-                    out.append(f"     - practise: “{lite(probes[0].text)}”")
+                if item.probe:
+                    out.append(f"     - practise: “{lite(item.probe.text)}”")
         out.append("")
     out += ["### Schedule", "", "| Sessions from now | Drill |", "|---|---|"]
     for slot in plan.schedule:
-        when = "1 (next)" if slot.session == 1 else str(slot.session)
-        out.append(f"| {when} | {', '.join(f'`{k}`' for k in slot.items)} |")
+        out.append(f"| {slot.when} | {', '.join(f'`{k}`' for k in slot.items)} |")
     out.append("")
     return out
 

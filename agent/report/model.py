@@ -67,6 +67,22 @@ class TurnReport(BaseModel):
     highlights: list[Span] = Field(default_factory=list)
     delivery: Delivery | None = None
 
+    @property
+    def label(self) -> str:
+        """How the debriefs title this turn: Question, Follow-up, or the kind capitalized."""
+        return {"question": "Question", "follow_up": "Follow-up"}.get(
+            self.kind, self.kind.capitalize()
+        )
+
+    def answer_detail(self) -> str:
+        """How the answer came, for the debriefs: e.g. 'voice, 42 s', 'text, skip' ('' if
+        nothing is known)."""
+        how = ", ".join(
+            x for x in (self.source, self.intent if self.intent != "answer" else None) if x
+        )
+        seconds = f", {self.seconds:.0f} s" if self.seconds is not None else ""
+        return (how + seconds).lstrip(", ")
+
 
 class CriterionReport(BaseModel):
     id: str

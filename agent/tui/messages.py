@@ -20,14 +20,14 @@ class ReadinessChecked(Message):
 
 
 @dataclass
-class HomeLoaded(Message):
-    """Bank tracks, recent sessions and topic trends, read off the UI thread."""
+class OverviewLoaded(Message):
+    """Bank tracks, sessions, topic trends and weakest points, read off the UI thread."""
 
     data: Any
 
 
 @dataclass
-class HomeFailed(Message):
+class OverviewFailed(Message):
     error: str
 
 
@@ -131,11 +131,6 @@ class ExportFinished(Message):
     fmt: str
     path: str | None
     error: str | None = None
-
-
-@dataclass
-class HistoryLoaded(Message):
-    data: Any
 
 
 @dataclass

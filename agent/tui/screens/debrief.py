@@ -15,12 +15,14 @@ from agent.tui.data import score_text
 from agent.tui.debrief_view import render_question, score_style
 from agent.tui.host import VivaScreen
 from agent.tui.messages import DebriefFailed, DebriefLoaded, ExportFinished, ReportBuilt
+from agent.tui.widgets.rows import add_fixed_columns, row_table
 
 if TYPE_CHECKING:
     from agent.report.model import QuestionReport, SessionReport
     from agent.sessions.store import SessionRecord
 
 FORMATS = {"markdown": "md", "html": "html", "json": "json"}
+QUESTION_COLUMNS = (("#", 2), ("question", 46), ("score", 5), ("fu", 2))
 
 
 class DebriefScreen(VivaScreen):
@@ -45,19 +47,14 @@ class DebriefScreen(VivaScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"Debrief {self.session_id}: loading...", style="dim"), id="debrief-head")
-        table: DataTable = DataTable(id="questions", cursor_type="row", zebra_stripes=True)
-        table.border_title = "Questions"
-        yield table
+        yield row_table("questions", "Questions")
         with VerticalScroll(id="detail"):
             yield Static(id="detail-body")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#questions", DataTable)
-        table.add_column("#", width=2)
-        table.add_column("question", width=46)
-        table.add_column("score", width=5)
-        table.add_column("fu", width=2)
+        add_fixed_columns(table, QUESTION_COLUMNS)
         table.focus()
         self._load()
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from agent.tui.data import Overview, score_text
-from agent.tui.host import VivaScreen
-from agent.tui.messages import HistoryLoaded, HomeFailed
+from agent.tui.screens.overview import OverviewScreen
+from agent.tui.widgets.rows import add_fixed_columns, row_table
 from agent.tui.widgets.trends import TopicTrends
 
 HISTORY_COLUMNS = (
@@ -24,7 +24,7 @@ HISTORY_COLUMNS = (
 )
 
 
-class HistoryScreen(VivaScreen):
+class HistoryScreen(OverviewScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
         Binding("enter", "open", "Debrief", tooltip="Open the selected session's debrief"),
@@ -33,16 +33,10 @@ class HistoryScreen(VivaScreen):
         ),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.overview: Overview | None = None
-
     def compose(self) -> ComposeResult:
         yield Static(Text("History", style="bold"), id="history-title")
         with VerticalScroll(id="history-body"):
-            table: DataTable = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-            table.border_title = "Sessions"
-            yield table
+            yield row_table("sessions", "Sessions")
             trends = TopicTrends(id="history-trends")
             trends.border_title = "Per-topic average over time (oldest -> newest)"
             yield trends
@@ -53,32 +47,11 @@ class HistoryScreen(VivaScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
-        # Fixed widths: columns sized to their content resize when the rows arrive from the
-        # worker, and the header could be drawn before or after that (a visible jump).
-        for label, width in HISTORY_COLUMNS:
-            table.add_column(label, width=width)
+        add_fixed_columns(table, HISTORY_COLUMNS)
         table.focus()
         self._load()
 
-    @work(thread=True, exclusive=True, group="history")
-    def _load(self) -> None:
-        from agent.tui.data import load_overview
-
-        try:
-            data = load_overview(self.host.load_bank())
-        except Exception as exc:  # noqa: BLE001
-            self.post_message(HomeFailed(str(exc)))
-            return
-        self.post_message(HistoryLoaded(data))
-
-    def on_home_failed(self, message: HomeFailed) -> None:
-        self.notify(f"Could not read the sessions: {message.error}", severity="error", timeout=15)
-
-    def on_history_loaded(self, message: HistoryLoaded) -> None:
-        if not self.query("DataTable"):  # the screen closed while the data was read
-            return
-        data: Overview = message.data
-        self.overview = data
+    def show_overview(self, data: Overview) -> None:
         table = self.query_one("#sessions", DataTable)
         table.clear()
         for s in data.sessions:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -11,12 +11,14 @@ from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from agent.tui.data import Overview, score_text
-from agent.tui.host import VivaScreen
-from agent.tui.messages import HomeFailed, HomeLoaded
+from agent.tui.screens.overview import OverviewScreen
+from agent.tui.widgets.rows import add_fixed_columns, row_table
 from agent.tui.widgets.trends import TopicTrends
 
+RECENT_COLUMNS = (("when", 11), ("track", 14), ("score", 5), ("", 6))
 
-class HomeScreen(VivaScreen):
+
+class HomeScreen(OverviewScreen):
     BINDINGS = [
         Binding("enter", "start", "Start", tooltip="Start an interview on the selected track"),
         Binding("m", "toggle_mode", "Mode", tooltip="Switch between voice and text answers"),
@@ -27,9 +29,7 @@ class HomeScreen(VivaScreen):
         Binding("q", "app.quit", "Quit", show=False, tooltip="Quit Viva"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.overview: Overview | None = None
+    LOAD_FAILED = "Could not load the question bank"
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Viva - mock ML interviews", style="bold"), id="title")
@@ -43,9 +43,7 @@ class HomeScreen(VivaScreen):
                 ready.border_title = "Setup"
                 yield ready
                 yield Static(id="resume-hint")
-                recent: DataTable = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
-                recent.border_title = "Recent sessions"
-                yield recent
+                yield row_table("recent", "Recent sessions")
                 trends = TopicTrends(id="trends")
                 trends.border_title = "Per-topic trend"
                 yield trends
@@ -53,11 +51,7 @@ class HomeScreen(VivaScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#recent", DataTable)
-        table.add_column("when", width=11)
-        table.add_column("track", width=14)
-        table.add_column("score", width=5)
-        table.add_column("", width=6)
+        add_fixed_columns(self.query_one("#recent", DataTable), RECENT_COLUMNS)
         self._show_mode()
         if self.host.readiness is not None:
             self.readiness_changed(self.host.readiness)
@@ -73,27 +67,7 @@ class HomeScreen(VivaScreen):
     def refresh_data(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="home-load")
-    def _load(self) -> None:
-        from agent.tui.data import load_overview
-
-        try:
-            data = load_overview(self.host.load_bank())
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
-            self.post_message(HomeFailed(str(exc)))
-            return
-        self.post_message(HomeLoaded(data))
-
-    def on_home_failed(self, message: HomeFailed) -> None:
-        self.notify(
-            f"Could not load the question bank: {message.error}", severity="error", timeout=15
-        )
-
-    def on_home_loaded(self, message: HomeLoaded) -> None:
-        if not self.query("DataTable"):  # the screen closed while the data was read
-            return
-        data: Overview = message.data
-        self.overview = data
+    def show_overview(self, data: Overview) -> None:
         tracks = self.query_one("#tracks", OptionList)
         highlighted = tracks.highlighted
         tracks.clear_options()

@@ -13,7 +13,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from agent.bank.derive import DeriveError, derive_rubric
 from agent.bank.models import TOPICS, Rubric, Track
@@ -32,6 +32,8 @@ __all__ = ["Bank", "collect_bank", "derive_rubric", "load_bank", "validate_paths
 SUFFIXES = (".yaml", ".yml")
 ORIGINS = ("shipped", "user", "extra")
 """Later origins override earlier ones by id."""
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -52,20 +54,10 @@ class Bank:
 
     # -- lookups -------------------------------------------------------------------------
     def rubric(self, question_id: str) -> Rubric:
-        try:
-            return self.rubrics[question_id]
-        except KeyError:
-            raise UsageError(
-                _unknown("question id", question_id, self.rubrics, "viva rubrics list")
-            ) from None
+        return _lookup(self.rubrics, question_id, "question id", "viva rubrics list")
 
     def track(self, track_id: str) -> Track:
-        try:
-            return self.tracks[track_id]
-        except KeyError:
-            raise UsageError(
-                _unknown("track", track_id, self.tracks, "viva rubrics tracks")
-            ) from None
+        return _lookup(self.tracks, track_id, "track", "viva rubrics tracks")
 
     def topics(self) -> list[str]:
         """Topics in use, in the schema's order (unknown user topics last, alphabetically)."""
@@ -120,10 +112,14 @@ class Bank:
         return self.rubrics[best[1]], round(best[0], 4)
 
 
-def _unknown(what: str, value: str, known: dict, command: str) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.75)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown {what} '{value}'{hint} (see '{command}')"
+def _lookup(known: dict[str, _T], key: str, what: str, command: str) -> _T:
+    """`known[key]`, or a UsageError naming the closest id and the command that lists them."""
+    try:
+        return known[key]
+    except KeyError:
+        close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise UsageError(f"unknown {what} '{key}'{hint} (see '{command}')") from None
 
 
 # -- files ---------------------------------------------------------------------------------

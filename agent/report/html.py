@@ -13,7 +13,7 @@ import hashlib
 from html import escape
 from typing import TYPE_CHECKING
 
-from agent.report.markdown import delivery_items, disagreement_evidence, fmt_score
+from agent.report.markdown import delivery_items, fmt_score, question_notes
 from agent.report.model import QuestionReport, SessionReport, Span, TopicTrend
 
 if TYPE_CHECKING:
@@ -228,18 +228,12 @@ def _question(q: QuestionReport) -> str:
         sim = f" {q.match.similarity:.2f}" if q.match.similarity is not None else ""
         h.append(f'<span class="pill">matched by {e(q.match.by)}{e(sim)}</span>')
     h.append("</div>")
-    for note in q.notes:
-        h.append(f'<p class="note">{e(note)}</p>')
-    if q.fallback:
-        h.append(
-            f'<p class="note">The LLM grade failed ({e(q.fallback)}); this is the offline grade.</p>'
-        )
-    for d in q.disagreement:
-        h.append(
-            f'<p class="note">Graders disagree on {e(d.criterion)}: LLM {d.llm_score:g}/4, '
-            f"offline {d.offline_score:g}/4.</p><ul>"
-        )
-        h += [f"<li>{line}</li>" for line in disagreement_evidence(d, _quoted)]
+    for label, text, evidence in question_notes(q, e, _quoted, labelled=False):
+        if label == "Note":
+            h.append(f'<p class="note">{text}</p>')
+            continue
+        h.append(f'<p class="note">{label}: {text}</p><ul>')
+        h += [f"<li>{line}</li>" for line in evidence]
         h.append("</ul>")
     for t in q.turns:
         h.append(f"<p><strong>{e(t.label)}:</strong> {e(t.question)}</p>")

@@ -80,6 +80,27 @@ def disagreement_evidence(d: Disagreement, quote: Callable[[str], str]) -> list[
     ]
 
 
+def question_notes(
+    q: QuestionReport, esc: Callable[[str], str], quote: Callable[[str], str], *, labelled: bool
+) -> list[tuple[str, str, list[str]]]:
+    """The notes above a question's answers, as (label, text, evidence lines): each note of the
+    report and a failed LLM grade (label 'Note'), then each grader disagreement (label 'Graders
+    disagree on <criterion>', its evidence lines). Values are escaped by `esc`, quotes rendered
+    by `quote`; `labelled`: the 'Note' label is shown before the text (so the failed-grade
+    sentence goes on in lower case). Both debriefs render these."""
+    out: list[tuple[str, str, list[str]]] = [("Note", esc(note), []) for note in q.notes]
+    if q.fallback:
+        start = "the" if labelled else "The"
+        failed = f"{start} LLM grade failed ({esc(q.fallback)}); this is the offline grade."
+        out.append(("Note", failed, []))
+    for d in q.disagreement:
+        scores = f"LLM {d.llm_score:g}/4, offline {d.offline_score:g}/4."
+        out.append(
+            (f"Graders disagree on {esc(d.criterion)}", scores, disagreement_evidence(d, quote))
+        )
+    return out
+
+
 def _highlight(text: str, spans: list[Span]) -> str:
     out, pos = [], 0
     for sp in spans:
@@ -152,19 +173,11 @@ def _question(q: QuestionReport) -> list[str]:
         meta.append(f"matched by {q.match.by}{sim}")
     if meta:
         out += ["_" + "; ".join(meta) + "_", ""]
-    for note in q.notes:
-        out.append(f"> **Note:** {esc(note)}")
-    if q.fallback:
-        out.append(
-            f"> **Note:** the LLM grade failed ({esc(q.fallback)}); this is the offline grade."
-        )
-    for d in q.disagreement:
-        out.append(
-            f"> **Graders disagree on {esc(d.criterion)}:** LLM {d.llm_score:g}/4, offline "
-            f"{d.offline_score:g}/4."
-        )
-        out += [f"> - {line}" for line in disagreement_evidence(d, lambda x: f'"{esc(x)}"')]
-    if q.notes or q.fallback or q.disagreement:
+    notes = question_notes(q, esc, lambda x: f'"{esc(x)}"', labelled=True)
+    for label, text, evidence in notes:
+        out.append(f"> **{label}:** {text}")
+        out += [f"> - {line}" for line in evidence]
+    if notes:
         out.append("")
     for t in q.turns:
         out.append(f"**{t.label}:** {esc(t.question)}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from textual.binding import Binding
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -38,9 +39,16 @@ class VivaHost(Protocol):
     def show_debrief(self, session_id: str, *, replace: bool = False) -> None: ...
 
 
+BACK = Binding("escape", "back", "Back", tooltip="Back to the previous screen")
+"""The binding of a screen that goes back to the one below it (`VivaScreen.action_back`)."""
+
+
 class VivaScreen(Screen):
     """A screen of the Viva app: `self.host` is the app, typed as `VivaHost`."""
 
     @property
     def host(self) -> VivaHost:
         return cast("VivaHost", self.app)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

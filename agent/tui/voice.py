@@ -110,12 +110,14 @@ class VoiceBackend:
             return float(getattr(rec, "level", 0.0) or 0.0)
         return max(0.0, min(1.0, (float(db) - LEVEL_FLOOR_DB) / -LEVEL_FLOOR_DB))
 
+    def _read(self, name: str, idle: Any) -> Any:
+        """The recorder's `name` (None where it has none), or `idle` while nothing records."""
+        rec = self._recorder
+        return idle if rec is None else getattr(rec, name, None)
+
     @property
     def seconds(self) -> float:
-        rec = self._recorder
-        if rec is None:
-            return 0.0
-        value = getattr(rec, "seconds", None)
+        value = self._read("seconds", idle=0.0)
         return float(value) if value is not None else time.monotonic() - self._started
 
     @property
@@ -126,8 +128,7 @@ class VoiceBackend:
     @property
     def ended(self) -> bool:
         """Hands-free: the recorder ended the answer (silence after speech, or the length cap)."""
-        rec = self._recorder
-        return bool(getattr(rec, "ended", False)) if rec is not None else False
+        return bool(self._read("ended", idle=False))
 
     # ---------------------------------------------------------------- transcription
     def warm(self) -> None:

@@ -13,9 +13,9 @@ from textual.widgets import DataTable, Footer, Static
 
 from agent.tui.data import score_text
 from agent.tui.debrief_view import render_question, score_style
-from agent.tui.host import VivaScreen
+from agent.tui.host import BACK, VivaScreen
 from agent.tui.messages import DebriefFailed, DebriefLoaded, ExportFinished, ReportBuilt
-from agent.tui.widgets.rows import add_fixed_columns, row_table
+from agent.tui.widgets.rows import focus_row_table, row_table
 
 if TYPE_CHECKING:
     from agent.report.model import QuestionReport, SessionReport
@@ -30,7 +30,7 @@ class DebriefScreen(VivaScreen):
         Binding("m", "export('markdown')", "Markdown", tooltip="Export the debrief as Markdown"),
         Binding("w", "export('html')", "HTML", tooltip="Export the debrief as HTML"),
         Binding("j", "export('json')", "JSON", tooltip="Export the debrief as JSON"),
-        Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
+        BACK,
         Binding("ctrl+d", "toggle_detail", "Detail", tooltip="Focus the detail pane / the table"),
     ]
 
@@ -53,9 +53,7 @@ class DebriefScreen(VivaScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#questions", DataTable)
-        add_fixed_columns(table, QUESTION_COLUMNS)
-        table.focus()
+        focus_row_table(self.query_one("#questions", DataTable), QUESTION_COLUMNS)
         self._load()
 
     @work(thread=True, exclusive=True, group="debrief")
@@ -180,9 +178,6 @@ class DebriefScreen(VivaScreen):
             self.query_one("#questions", DataTable).focus()
         else:
             detail.focus()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     # ------------------------------------------------------------------ export
     def action_export(self, fmt: str) -> None:

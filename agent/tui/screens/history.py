@@ -10,8 +10,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from agent.tui.data import Overview, score_text
+from agent.tui.host import BACK
 from agent.tui.screens.overview import OverviewScreen
-from agent.tui.widgets.rows import add_fixed_columns, row_table
+from agent.tui.widgets.rows import focus_row_table, row_table
 from agent.tui.widgets.trends import TopicTrends
 
 HISTORY_COLUMNS = (
@@ -26,7 +27,7 @@ HISTORY_COLUMNS = (
 
 class HistoryScreen(OverviewScreen):
     BINDINGS = [
-        Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
+        BACK,
         Binding("enter", "open", "Debrief", tooltip="Open the selected session's debrief"),
         Binding(
             "r", "resume", "Resume", tooltip="Resume the selected session if it was interrupted"
@@ -46,9 +47,7 @@ class HistoryScreen(OverviewScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        add_fixed_columns(table, HISTORY_COLUMNS)
-        table.focus()
+        focus_row_table(self.query_one("#sessions", DataTable), HISTORY_COLUMNS)
         self._load()
 
     def show_overview(self, data: Overview) -> None:
@@ -107,6 +106,3 @@ class HistoryScreen(OverviewScreen):
         self.host.start_interview(
             resume=row.id, mode=row.mode if row.mode in ("text", "voice") else "text"
         )
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

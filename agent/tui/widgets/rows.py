@@ -24,3 +24,10 @@ def add_fixed_columns(table: DataTable, columns: Iterable[tuple[str, int]]) -> N
     jump)."""
     for label, width in columns:
         table.add_column(label, width=width)
+
+
+def focus_row_table(table: DataTable, columns: Iterable[tuple[str, int]]) -> None:
+    """Make `table` a screen's main row table: its fixed columns added, the keyboard focus on it
+    (its rows come later, from a worker)."""
+    add_fixed_columns(table, columns)
+    table.focus()

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from agent.bank.models import Rubric
 from agent.grading import text as tx
 from agent.grading.analyze import AnalyzedAnswer
-from agent.grading.candidates import Target, Window, find_candidates
+from agent.grading.candidates import Target, Window, find_candidates, targets, windows
 from agent.grading.contrast import polarity
 from agent.grading.judge_lexical import judge_lexical
 from agent.grading.judgement import Judgement
@@ -178,6 +178,16 @@ def _key_point(
 
 
 def judge_semantic(rubric: Rubric, answer: AnalyzedAnswer, model: MeaningModel) -> list[Judgement]:
+    from agent.grading.reference import _cache
+
+    # the encoder reads each sentence once; windows of two and the whole answer are joined
+    plains = [p.plain for p in answer.passages]
+    joins = [[plains[i] for i in w.passages] for w in windows(answer)]
+    _cache.keep(
+        [c for t in targets(rubric) for c in t.claims]
+        + [rubric.reference.standard or rubric.reference.short or ""]
+    )
+    _cache.join(model.encoder, joins)  # type: ignore[arg-type]
     lexical = {j.target.id: j for j in judge_lexical(rubric, answer)}
     cands = [
         c

@@ -1,0 +1,57 @@
+"""The encoding cache: windows of two sentences are joined from their sentences' encodings, and
+rubric texts outlive a run of answers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agent.grading.reference import _EncodingCache
+from agent.grading.semantic import Encoded
+
+
+class CountingEncoder:
+    """Logic stand-in for the encoder: one vector per word, counts what it is asked to encode."""
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def encode(self, texts):
+        self.seen += texts
+        out = []
+        for t in texts:
+            words = t.split()
+            offsets, at = [], 0
+            for w in words:
+                start = t.index(w, at)
+                offsets.append((start, start + len(w)))
+                at = start + len(w)
+            vecs = np.array([[len(w), i + 1.0, 1.0] for i, w in enumerate(words)], np.float32)
+            pooled = vecs.mean(0) / np.linalg.norm(vecs.mean(0))
+            out.append(Encoded(words, offsets, vecs, pooled))
+        return out
+
+
+def test_a_window_of_two_sentences_is_joined_not_encoded_again():
+    cache, enc = _EncodingCache(), CountingEncoder()
+    a, b = "Adam keeps moments.", "SGD does not."
+    cache.join(enc, [[a, b], [a]])
+    (joined,) = cache.get(enc, [f"{a} {b}"])
+    assert enc.seen == [a, b]  # the pair itself never reached the encoder
+    assert joined.tokens == a.split() + b.split()
+    text = f"{a} {b}"
+    assert [text[s:e] for s, e in joined.offsets] == joined.tokens
+    assert joined.vectors.shape == (6, 3)
+    assert abs(float(np.linalg.norm(joined.sentence)) - 1.0) < 1e-6
+
+
+def test_rubric_texts_outlive_a_run_of_answers():
+    cache, enc = _EncodingCache(size=4, rubric_size=8), CountingEncoder()
+    cache.keep(["the claim"])
+    cache.get(enc, ["the claim"])
+    for i in range(20):
+        cache.get(enc, [f"answer sentence {i}"])
+    enc.seen.clear()
+    cache.get(enc, ["the claim"])
+    assert enc.seen == []  # still cached
+    cache.get(enc, ["answer sentence 0"])
+    assert enc.seen == ["answer sentence 0"]  # answer texts are evicted as before

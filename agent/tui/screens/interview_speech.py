@@ -153,7 +153,11 @@ class SpeakingControl(TranscriptView):
             self.query_one("#preview", Static).update(Text(SPEAKING_HINT, style="dim"))
 
     def _hide_speaking(self) -> None:
-        preview = self.query_one("#preview", Static)
+        # the voice can finish after the interview screen has gone (the debrief is showing)
+        previews = self.query("#preview").results(Static)
+        preview = next(iter(previews), None)
+        if preview is None:
+            return
         shown = getattr(preview, "content", None)
         if not self.speaking and getattr(shown, "plain", shown) == SPEAKING_HINT:
             preview.update(Text(RECORD_HINT, style="dim"))

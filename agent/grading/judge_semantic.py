@@ -88,30 +88,6 @@ def warm_in_background() -> None:
         threading.Thread(target=get_model, name="viva-grader-warm", daemon=True).start()
 
 
-def rubric_texts(rubric: Rubric) -> list[str]:
-    """What the judge compares every answer to this question with: its key points' claims,
-    its misconceptions' claims and its reference answer."""
-    reference = rubric.reference.standard or rubric.reference.short or ""
-    return [c for t in targets(rubric) for c in t.claims] + ([reference] if reference else [])
-
-
-def warm_rubric_in_background(rubric: Rubric) -> None:
-    """Encode a question's rubric texts on a daemon thread while the question is being read, so
-    the first answer's grade does not wait for them."""
-    import threading
-
-    def warm() -> None:
-        from agent.grading.reference import _cache
-
-        model = get_model()
-        if model is not None:
-            texts = rubric_texts(rubric)
-            _cache.keep(texts)
-            _cache.get(model.encoder, texts)  # type: ignore[arg-type]
-
-    threading.Thread(target=warm, name="viva-rubric-warm", daemon=True).start()
-
-
 def _scale(x: float, lo: float, hi: float) -> float:
     return max(0.0, min(1.0, (x - lo) / (hi - lo)))
 
@@ -207,7 +183,10 @@ def judge_semantic(rubric: Rubric, answer: AnalyzedAnswer, model: MeaningModel) 
     # the encoder reads each sentence once; windows of two and the whole answer are joined
     plains = [p.plain for p in answer.passages]
     joins = [[plains[i] for i in w.passages] for w in windows(answer)]
-    _cache.keep(rubric_texts(rubric))
+    _cache.keep(
+        [c for t in targets(rubric) for c in t.claims]
+        + [rubric.reference.standard or rubric.reference.short or ""]
+    )
     _cache.join(model.encoder, joins)  # type: ignore[arg-type]
     lexical = {j.target.id: j for j in judge_lexical(rubric, answer)}
     cands = [

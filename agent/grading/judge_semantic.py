@@ -180,7 +180,7 @@ def _key_point(
 def judge_semantic(rubric: Rubric, answer: AnalyzedAnswer, model: MeaningModel) -> list[Judgement]:
     from agent.grading.reference import _cache
 
-    # the encoder reads each sentence once; windows of two and the whole answer are joined
+    # the encoder reads each sentence once; windows of two sentences are joined from them
     plains = [p.plain for p in answer.passages]
     joins = [[plains[i] for i in w.passages] for w in windows(answer)]
     _cache.keep(

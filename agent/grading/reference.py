@@ -115,9 +115,9 @@ class _EncodingCache:
     def keep(self, texts: Iterable[str]) -> None:
         """Mark `texts` as rubric texts: held in the larger LRU once encoded."""
         with self.lock:
-            self.rubric_texts.update(texts)
-            if len(self.rubric_texts) > 4 * self.rubric_size:
+            if len(self.rubric_texts) > 4 * self.rubric_size:  # forget marks long evicted
                 self.rubric_texts = set(self.rubric_items)
+            self.rubric_texts.update(texts)
 
     def get(self, encoder: MiniLMEncoder, texts: list[str]) -> list[Encoded]:
         with self.lock:  # one encoding at a time: the forward pass uses one BLAS thread anyway
@@ -141,10 +141,10 @@ class _EncodingCache:
 
     def join(self, encoder: MiniLMEncoder, joins: list[list[str]]) -> None:
         """Make the encodings of texts that are sentences joined by spaces (a window of two
-        passages, the whole kept answer) from their sentences' encodings instead of running the
-        encoder again: each sentence is read in its own context, the token vectors are laid end
-        to end and the sentence vectors averaged by token count. The encoder's cost per answer
-        is then that of its sentences once, not three times (sentences, pairs, whole)."""
+        passages) from their sentences' encodings instead of running the encoder again: each
+        sentence is read in its own context, the token vectors are laid end to end and the
+        sentence vectors averaged by token count. The windows then cost no encoder pass of their
+        own (the whole kept answer is still encoded as one text: joining it cost accuracy)."""
         import numpy as np
 
         from agent.grading.semantic import Encoded
@@ -152,8 +152,8 @@ class _EncodingCache:
         wanted = [j for j in joins if len(j) > 1 and " ".join(j) not in self.items]
         if not wanted:
             return
-        parts = self.get(encoder, list(dict.fromkeys(p for j in wanted for p in j)))
-        by_text = dict(zip(dict.fromkeys(p for j in wanted for p in j), parts, strict=True))
+        sentences = list(dict.fromkeys(p for j in wanted for p in j))
+        by_text = dict(zip(sentences, self.get(encoder, sentences), strict=True))
         with self.lock:
             for j in wanted:
                 encs = [by_text[p] for p in j]

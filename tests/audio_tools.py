@@ -270,6 +270,27 @@ def espeak_answer(
     return write_wav(out, np.concatenate(pieces))
 
 
+def recorded_fidelity(source, recorded) -> float:
+    """How faithfully `recorded` (16 kHz) holds `source`: the correlation coefficient of the two
+    after aligning them on the lag of their cross-correlation peak. A lossless capture scores
+    near 1; dropped blocks shift the rest of the answer and pull it well down."""
+    import numpy as np
+
+    a = np.asarray(source, dtype=np.float64)
+    b = np.asarray(recorded, dtype=np.float64)
+    size = 1 << int(np.ceil(np.log2(a.size + b.size)))
+    xcorr = np.fft.irfft(np.fft.rfft(b, size) * np.conj(np.fft.rfft(a, size)), size)
+    lag = int(np.argmax(xcorr))  # where the source starts inside the recording
+    if lag > size // 2:  # the recording started after the source did
+        lag -= size
+    a, b = (a, b[lag:]) if lag >= 0 else (a[-lag:], b)
+    n = min(a.size, b.size)
+    a, overlap = a[:n], b[:n]
+    if n == 0 or not a.any() or not overlap.any():
+        return 0.0
+    return float(np.corrcoef(a, overlap)[0, 1])
+
+
 _SHARED: dict[str, object] = {}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from test_tui_flow import pick_track, settle
+from textual.widgets import TextArea
 from tui_helpers import (
     BV_MEDIUM,
     GD_STRONG,
@@ -57,17 +58,30 @@ def history(viva_home):
     return viva_home
 
 
+def steady(run_before):
+    """`run_before`, then stop every text box's cursor blinking (shown, not blinking): the blink
+    timer's phase at the moment of the screenshot is the machine's speed, not the app's look."""
+
+    async def run(pilot):
+        await run_before(pilot)
+        for box in pilot.app.screen.query(TextArea):
+            box.cursor_blink = False
+        await pilot.pause()
+
+    return run
+
+
 def make_app(**kwargs) -> VivaApp:
     return VivaApp(load_settings(), readiness=NO_MIC, clock=lambda: 1000.0, **kwargs)
 
 
 class TestHome:
     def test_home(self, snap_compare, history):
-        assert snap_compare(make_app(), terminal_size=SIZE, run_before=settle)
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=steady(settle))
 
     def test_home_light_theme(self, snap_compare, history):
         app = VivaApp(load_settings(theme="textual-light"), readiness=NO_MIC)
-        assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+        assert snap_compare(app, terminal_size=SIZE, run_before=steady(settle))
 
 
 class TestInterview:
@@ -82,11 +96,11 @@ class TestInterview:
             await settle(pilot)
             pilot.app.screen.query_one("#answer").insert("The gap between train and")
 
-        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=steady(run_before))
 
     def test_voice_mode_without_microphone(self, snap_compare, history):
         app = make_app(track=SHORT_TRACK, mode="voice")
-        assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+        assert snap_compare(app, terminal_size=SIZE, run_before=steady(settle))
 
 
 class TestDebrief:
@@ -96,7 +110,7 @@ class TestDebrief:
             pilot.app.show_debrief("20261101-090000-aaaa")
             await settle(pilot)
 
-        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=steady(run_before))
 
     def test_debrief_voice_answer_with_metrics(self, snap_compare, history):
         async def run_before(pilot):
@@ -106,7 +120,7 @@ class TestDebrief:
             await pilot.press("ctrl+d", "end")
             await settle(pilot)
 
-        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=steady(run_before))
 
 
 class TestHistory:
@@ -116,9 +130,9 @@ class TestHistory:
             await pilot.press("h")
             await settle(pilot)
 
-        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=steady(run_before))
 
 
 class TestHelp:
     def test_help(self, snap_compare, history):
-        assert snap_compare(make_app(), terminal_size=SIZE, press=["f1"], run_before=settle)
+        assert snap_compare(make_app(), terminal_size=SIZE, press=["f1"], run_before=steady(settle))

@@ -45,7 +45,7 @@ async def test_question_is_spoken_cut_off_by_the_talk_key_and_repeated(
             speaker = screen.speaker
             assert speaker.voice.name == "joe"
             await wait_until(
-                pilot, lambda: speaker.first_audio_seconds is not None, 10, "the first audio"
+                pilot, lambda: speaker.first_audio_seconds is not None, 30, "the first audio"
             )
             assert "cuts in" in widget_text(screen.query_one("#preview", Static))
             await wait_until(pilot, lambda: not screen.speaking, 60, "the question to be said")
@@ -57,7 +57,7 @@ async def test_question_is_spoken_cut_off_by_the_talk_key_and_repeated(
             await wait_until(pilot, lambda: screen.speaking, 20, "the question to be repeated")
             assert screen.prompt.kind == "repeat"
             await wait_until(
-                pilot, lambda: speaker.first_audio_seconds is not None, 10, "the repeat's audio"
+                pilot, lambda: speaker.first_audio_seconds is not None, 30, "the repeat's audio"
             )
             assert screen.speaking
             await pilot.press("ctrl+t")  # barge-in

@@ -5,7 +5,9 @@
 Loads the meaning model once (timed), warms each rubric with one throwaway answer (as in an
 interview, where a rubric is graded many times), then grades every answer of the set ONCE (an
 answer is never graded twice, so no encoding cache helps) and prints the median and p95.
-Run it on an otherwise idle machine: the figures are wall-clock on 2 cores.
+Then, for the first answer to each question, the time with the question's rubric not yet
+encoded, and with it encoded beforehand (an interview encodes it in the background while the
+question is read). Run it on an otherwise idle machine: the figures are wall-clock on 2 cores.
 """
 
 from __future__ import annotations
@@ -60,6 +62,35 @@ def main() -> None:
         f"  median {statistics.median(times):.0f} ms   p95 {p95:.0f} ms   max {times[-1]:.0f} ms"
         " per answer"
     )
+    if model is not None:
+        first_answer(bank, rows)
+
+
+def first_answer(bank, rows: list[dict]) -> None:
+    """The first answer to each question: rubric cold, then rubric encoded beforehand."""
+    from agent.grading.judge_semantic import encode_rubric, rubric_texts
+    from agent.grading.offline import grade_offline
+    from agent.grading.reference import _cache
+
+    firsts = {}
+    for row in rows:
+        firsts.setdefault(row["question_id"], row)
+    cold: list[float] = []
+    warm: list[float] = []
+    for qid, row in firsts.items():
+        rubric = bank.rubrics[qid]
+        for times, prepare in ((cold, None), (warm, encode_rubric)):
+            for text in rubric_texts(rubric):
+                _cache.rubric_items.pop(text, None)
+            _cache.items.clear()  # the answer's sentences are new in both runs
+            if prepare is not None:
+                prepare(rubric)
+            t0 = time.perf_counter()
+            grade_offline(rubric, row["answer"])
+            times.append((time.perf_counter() - t0) * 1000)
+    print(f"  first answer to each of {len(firsts)} questions, median / max:")
+    print(f"    rubric not yet encoded   {statistics.median(cold):.0f} / {max(cold):.0f} ms")
+    print(f"    rubric encoded before    {statistics.median(warm):.0f} / {max(warm):.0f} ms")
 
 
 if __name__ == "__main__":

@@ -66,6 +66,8 @@ def steady(run_before):
         await run_before(pilot)
         for box in pilot.app.screen.query(TextArea):
             box.cursor_blink = False
+            box.notify_style_update()  # drop lines cached in the blink's hidden phase
+            box.refresh()
         await pilot.pause()
 
     return run

@@ -79,13 +79,46 @@ def get_model() -> MeaningModel | None:
     return _MODEL
 
 
-def warm_in_background() -> None:
-    """Load the meaning model on a daemon thread (an interview calls this while its first
-    question is read, so the first answer's grade does not wait for the load)."""
+def _in_background(work, name: str) -> None:
+    """Run `work` on a thread that Python waits for at exit (not a daemon): onnxruntime aborts
+    the process (SIGABRT) when the interpreter is torn down under a thread still inside it,
+    which a short `viva interview --no-tui` would do. The wait is one model load or one
+    rubric's encoding, well under a second."""
     import threading
 
+    threading.Thread(target=work, name=name).start()
+
+
+def warm_in_background() -> None:
+    """Load the meaning model in the background (an interview calls this while its first
+    question is read, so the first answer's grade does not wait for the load)."""
     if _MODEL is None:
-        threading.Thread(target=get_model, name="viva-grader-warm", daemon=True).start()
+        _in_background(get_model, "viva-grader-warm")
+
+
+def rubric_texts(rubric: Rubric) -> list[str]:
+    """What the judge compares every answer to this question with: its key points' claims,
+    its misconceptions' claims and its reference answer."""
+    reference = rubric.reference.standard or rubric.reference.short or ""
+    return [c for t in targets(rubric) for c in t.claims] + ([reference] if reference else [])
+
+
+def encode_rubric(rubric: Rubric) -> None:
+    """Encode a question's rubric texts into the encoding cache now (they stay there while
+    answers come and go)."""
+    from agent.grading.reference import _cache
+
+    model = get_model()
+    if model is not None:
+        texts = rubric_texts(rubric)
+        _cache.keep(texts)
+        _cache.get(model.encoder, texts)  # type: ignore[arg-type]
+
+
+def warm_rubric_in_background(rubric: Rubric) -> None:
+    """Encode a question's rubric in the background while the question is being read, so the
+    answer's grade does not wait for it (`bench/grading_speed.py` prints the difference)."""
+    _in_background(lambda: encode_rubric(rubric), "viva-rubric-warm")
 
 
 def _scale(x: float, lo: float, hi: float) -> float:
@@ -183,10 +216,7 @@ def judge_semantic(rubric: Rubric, answer: AnalyzedAnswer, model: MeaningModel) 
     # the encoder reads each sentence once; windows of two sentences are joined from them
     plains = [p.plain for p in answer.passages]
     joins = [[plains[i] for i in w.passages] for w in windows(answer)]
-    _cache.keep(
-        [c for t in targets(rubric) for c in t.claims]
-        + [rubric.reference.standard or rubric.reference.short or ""]
-    )
+    _cache.keep(rubric_texts(rubric))
     _cache.join(model.encoder, joins)  # type: ignore[arg-type]
     lexical = {j.target.id: j for j in judge_lexical(rubric, answer)}
     cands = [

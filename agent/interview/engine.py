@@ -415,7 +415,10 @@ class Interview:
 
     # ---- emitting prompts ----
     def _ask_question(self, index: int) -> None:
+        from agent.grading.judge_semantic import warm_rubric_in_background
+
         qid = self.state.plan[index]
+        warm_rubric_in_background(self.rubrics[qid])
         self._log.ask(qid, self.rubrics[qid].question, "question", index=index + 1)
 
     def _reask(self, prompt: Prompt, *, kind: str) -> None:

@@ -58,8 +58,6 @@ def test_rubric_texts_outlive_a_run_of_answers():
 
 
 def test_asking_a_question_encodes_its_rubric_in_the_background():
-    import time
-
     from conftest import need
     from interview_helpers import real_rubric
 
@@ -71,10 +69,7 @@ def test_asking_a_question_encodes_its_rubric_in_the_background():
     texts = rubric_texts(rubric)
     for t in texts:
         _cache.rubric_items.pop(t, None)
-    warm_rubric_in_background(rubric)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not all(t in _cache.rubric_items for t in texts):
-        time.sleep(0.05)
+    warm_rubric_in_background(rubric).join(30)
     assert all(t in _cache.rubric_items for t in texts)
 
 
@@ -82,16 +77,12 @@ def test_the_warm_up_is_waited_for_at_exit():
     """The warm-up thread may be inside onnxruntime when a short program ends: Python must wait
     for it (not a daemon), or onnxruntime aborts the process (SIGABRT), which a daemon thread did
     at the end of a `viva interview --no-tui` run."""
-    import threading
-
     from conftest import need
     from interview_helpers import real_rubric
 
     from agent.grading.judge_semantic import get_model, warm_rubric_in_background
 
     need(get_model() is not None, "the all-MiniLM-L6-v2 package (scripts/setup.sh)")
-    warm_rubric_in_background(real_rubric("gradient-descent"))
-    warmers = [t for t in threading.enumerate() if t.name == "viva-rubric-warm"]
-    assert warmers and not any(t.daemon for t in warmers)
-    for t in warmers:
-        t.join(30)
+    warmer = warm_rubric_in_background(real_rubric("gradient-descent"))
+    assert not warmer.daemon
+    warmer.join(30)

@@ -215,13 +215,14 @@ def test_records_answer_from_virtual_microphone(virtual_mic, tmp_path):
     # the recording holds the answer as played, sample for sample
     fidelity = recorded_fidelity(load_audio(answer), load_audio(out))
     assert fidelity >= 0.95, f"fidelity {fidelity:.3f}, {recording['overflows']} overflows"
-    # and reads as well as the played file does: tiny.en on espeak already misses about a fifth
-    # of these words ("HBM and with that I compute"), so the bar is the file's own transcript
+    # and reads as well as the played file does: tiny.en on espeak already misses a fifth to a
+    # quarter of these words ("HBM and with that I compute"), so the bar is the file's own
+    # transcript
     reference = " ".join(MIC_ANSWER)
     transcriber = shared_transcriber()
     baseline = wer(reference, transcriber.transcribe(answer, glossary=glossary_for()).text)
     transcript = transcriber.transcribe(out, glossary=glossary_for())
-    assert baseline <= 0.25
+    assert baseline <= 0.35  # the synthetic answer itself is intelligible
     assert wer(reference, transcript.text) <= baseline + 0.1, transcript.text
     assert wer(reference, data["streamed"]) <= baseline + 0.1, data["streamed"]
 

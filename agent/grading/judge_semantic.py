@@ -21,6 +21,7 @@ when it is higher (cues are precise when they fire; meaning covers what they mis
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 
 from agent.bank.models import Rubric
@@ -79,14 +80,14 @@ def get_model() -> MeaningModel | None:
     return _MODEL
 
 
-def _in_background(work, name: str) -> None:
+def _in_background(work, name: str) -> threading.Thread:
     """Run `work` on a thread that Python waits for at exit (not a daemon): onnxruntime aborts
     the process (SIGABRT) when the interpreter is torn down under a thread still inside it,
     which a short `viva interview --no-tui` would do. The wait is one model load or one
     rubric's encoding, well under a second."""
-    import threading
-
-    threading.Thread(target=work, name=name).start()
+    thread = threading.Thread(target=work, name=name)
+    thread.start()
+    return thread
 
 
 def warm_in_background() -> None:
@@ -115,10 +116,10 @@ def encode_rubric(rubric: Rubric) -> None:
         _cache.get(model.encoder, texts)  # type: ignore[arg-type]
 
 
-def warm_rubric_in_background(rubric: Rubric) -> None:
+def warm_rubric_in_background(rubric: Rubric) -> threading.Thread:
     """Encode a question's rubric in the background while the question is being read, so the
     answer's grade does not wait for it (`bench/grading_speed.py` prints the difference)."""
-    _in_background(lambda: encode_rubric(rubric), "viva-rubric-warm")
+    return _in_background(lambda: encode_rubric(rubric), "viva-rubric-warm")
 
 
 def _scale(x: float, lo: float, hi: float) -> float:

@@ -67,6 +67,11 @@ BAD_CASES = {
         f"{BAD}/dangling-probe/dangling-probe.yaml:22: probes.0.targets.1: unknown target "
         "'scaling' (not a key point or misconception of this question)",
     ],
+    "presupposing-probe": [
+        f"{BAD}/presupposing-probe/presupposing-probe.yaml:21: probes.0.question: opens with 'You "
+        "mentioned': a probe is asked whatever the answer said (the interviewer quotes the "
+        "candidate itself), so ask it directly",
+    ],
     "unknown-criterion": [
         f"{BAD}/unknown-criterion/unknown-criterion.yaml:5: criteria.0.id: criterion 'reason' "
         "has no key points",

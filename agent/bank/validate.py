@@ -5,6 +5,7 @@ Each check returns problems as `path:line: field: message`, with the line of the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from agent.bank.models import TOPICS, Rubric, Track
@@ -89,6 +90,14 @@ def check_rubric(entry: Entry, *, shipped: bool) -> list[str]:
     probe_ids: set[str] = set()
     for i, probe in enumerate(rubric.probes):
         out.extend(_repeated(entry, "probes", i, probe.id, probe_ids, "probe"))
+        if claim := _PUTS_WORDS_IN_MOUTH.match(probe.question):
+            out.append(
+                entry.problem(
+                    ("probes", i, "question"),
+                    f"opens with '{claim.group(0).strip()}': a probe is asked whatever the answer"
+                    " said (the interviewer quotes the candidate itself), so ask it directly",
+                )
+            )
         for j, target in enumerate(probe.targets):
             if target not in targets:
                 out.append(
@@ -98,6 +107,12 @@ def check_rubric(entry: Entry, *, shipped: bool) -> list[str]:
                     )
                 )
     return out
+
+
+_PUTS_WORDS_IN_MOUTH = re.compile(
+    r"\s*(?:as )?you (?:mentioned|said|told|described|brought up|talked about|suggested)\b",
+    re.IGNORECASE,
+)
 
 
 def _check_cues(entry: Entry, loc: tuple, cues: list[str]) -> list[str]:

@@ -145,6 +145,12 @@ class ReferenceAnswers(_Strict):
     deep: str | None = None
     """Deep follow-up material: edge cases, math, trade-offs."""
 
+    @property
+    def compared(self) -> str:
+        """The text an answer's meaning is compared with: the standard answer, or the short one
+        when the standard is empty ('' when both are)."""
+        return self.standard or self.short or ""
+
 
 class Rubric(_Strict):
     id: Slug

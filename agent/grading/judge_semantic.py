@@ -100,7 +100,7 @@ def warm_in_background() -> None:
 def rubric_texts(rubric: Rubric) -> list[str]:
     """What the judge compares every answer to this question with: its key points' claims,
     its misconceptions' claims and its reference answer."""
-    reference = rubric.reference.standard or rubric.reference.short or ""
+    reference = rubric.reference.compared  # the text offline.holistic compares with
     return [c for t in targets(rubric) for c in t.claims] + ([reference] if reference else [])
 
 

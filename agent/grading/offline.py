@@ -44,7 +44,7 @@ def holistic(rubric: Rubric, answer: AnalyzedAnswer) -> float:
     """The kept answer's similarity to the reference answer (0-1; semantic when installed)."""
     from agent.grading.reference import reference_similarity
 
-    reference = rubric.reference.standard or rubric.reference.short
+    reference = rubric.reference.compared
     kept = " ".join(p.plain for p in answer.passages)
     if not reference or not kept:
         return 0.0

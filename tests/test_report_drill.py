@@ -98,3 +98,22 @@ def test_overdue_items_are_due_next_session_and_the_plan_is_deterministic(viva_h
     first = build_drill_plan(load_records(), None)
     assert _item(first, "gd-basics:global-vs-local").due_in_sessions == 1
     assert first.model_dump() == build_drill_plan(load_records(), None).model_dump()
+
+
+def test_markdown_and_html_say_the_same_plan(viva_home):
+    """The words of the plan live in drill.py; both markups show them (an empty plan too)."""
+    from agent.report.html import _drill
+    from agent.report.markdown import drill_section
+
+    empty = build_drill_plan([], None)
+    assert empty.empty_note in drill_section(empty, "## Drill plan")
+    assert empty.empty_note in _drill(empty)
+    root = viva_home / "data" / "sessions"
+    _session(root, 0, covered=False, claimed=True)
+    plan = build_drill_plan(load_records(), None)
+    assert "after 2, 4 and 8 sessions" in plan.intro
+    md, html = "\n".join(drill_section(plan, "## Drill plan")), _drill(plan)
+    mc = plan.items[0]
+    assert mc.notes == [("correction", mc.correction), ("practise", mc.probe.text)]
+    for text in (plan.intro, mc.heading, mc.correction, mc.probe.text):
+        assert text in md and text in html

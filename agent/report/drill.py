@@ -17,7 +17,7 @@ mapped to the questions that practise it: the rubric's probes that target it, th
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -79,6 +79,20 @@ class DrillItem(BaseModel):
         """The first authored probe that practises this item (None: only the main question)."""
         return next((p for p in self.practice if p.probe_id), None)
 
+    @property
+    def heading(self) -> str:
+        """'key point (box 2)': how the debriefs introduce the item before its text."""
+        return f"{self.kind_label} (box {self.box})"
+
+    @property
+    def notes(self) -> list[tuple[str, str]]:
+        """What the debriefs print under the item, (label, text): the correction of a
+        misconception, then the probe to practise it with."""
+        notes = [("correction", self.correction)] if self.correction else []
+        if probe := self.probe:
+            notes.append(("practise", probe.text))
+        return notes
+
 
 class ScheduleSlot(BaseModel):
     session: int
@@ -111,6 +125,23 @@ class DrillPlan(BaseModel):
     mastered: list[str] = Field(default_factory=list)
     """Keys of items that went through every box."""
 
+    @property
+    def intro(self) -> str:
+        """The sentence that opens a non-empty plan in every debrief."""
+        later = [str(INTERVALS[box]) for box in sorted(INTERVALS)[1:]]
+        return (
+            f"Spaced repetition over {self.sessions_counted} session(s): a weak point comes back "
+            f"at the next session, then after {', '.join(later[:-1])} and {later[-1]} sessions "
+            "as you get it right."
+        )
+
+    @property
+    def empty_note(self) -> str:
+        """What the debriefs say when nothing is due."""
+        if self.mastered:
+            return f"Nothing due: {len(self.mastered)} item(s) mastered."
+        return "Nothing to drill yet: no weak key points or misconceptions recorded."
+
     def targets_of(self, question: NextQuestion) -> list[DrillItem]:
         """The drill items a next-session question practises, in its order."""
         by_key = {i.key: i for i in self.items}
@@ -118,17 +149,34 @@ class DrillPlan(BaseModel):
 
 
 class _State:
-    __slots__ = ("box", "misses", "hits", "last", "last_result", "order", "session", "date")
+    """One item's Leitner progress while the journals are read; `progress()` hands it to DrillItem."""
+
+    __slots__ = (
+        "box",
+        "misses",
+        "hits",
+        "last_result",
+        "last_session",
+        "last_date",
+        "last",
+        "order",
+    )
+    PROGRESS = __slots__[:6]
+    """The slots that are DrillItem fields of the same name."""
 
     def __init__(self, order: int):
         self.box = 1
         self.misses = 0
         self.hits = 0
-        self.last = 0
         self.last_result = "missed"
+        self.last_session = ""
+        self.last_date = ""
+        self.last = 0
+        """The session clock when it was last seen."""
         self.order = order
-        self.session = ""
-        self.date = ""
+
+    def progress(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.PROGRESS}
 
 
 def build_drill_plan(records: list[SessionRecord], bank: Bank | None) -> DrillPlan:
@@ -175,7 +223,7 @@ def build_drill_plan(records: list[SessionRecord], bank: Bank | None) -> DrillPl
                     st.box += 1
                     st.hits += 1
                     st.last_result = "covered" if kind == "key_point" else "avoided"
-                st.last, st.session, st.date = clock, record.session_id, day
+                st.last, st.last_session, st.last_date = clock, record.session_id, day
                 meta[key] = (record, q.question_id, kind)
                 if st.box >= MASTERED_BOX:
                     del states[key]
@@ -201,16 +249,11 @@ def build_drill_plan(records: list[SessionRecord], bank: Bank | None) -> DrillPl
             id=item_id,
             question_id=qid,
             topic=topic,
+            **st.progress(),
             text=text,
             correction=correction,
-            box=st.box,
-            misses=st.misses,
-            hits=st.hits,
-            last_result=st.last_result,
-            last_session=st.session,
-            last_date=st.date,
             due_in_sessions=due,
-            due_date=_plus_days(st.date, DAYS[st.box]),
+            due_date=_plus_days(st.last_date, DAYS[st.box]),
             practice=_practice(rubric, qid, item_id),
         )
         rank = (due, st.box, 0 if kind == "misconception" else 1, -st.misses, -weight, st.order)

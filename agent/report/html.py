@@ -303,23 +303,18 @@ def _question(q: QuestionReport) -> str:
 def _drill(plan: DrillPlan) -> str:
     h = ['<h2 id="drill">Drill plan</h2>']
     if not plan.items:
-        h.append("<p>Nothing to drill: no weak key points or misconceptions are due.</p>")
+        h.append(f"<p>{e(plan.empty_note)}</p>")
         return "\n".join(h)
-    h.append(
-        f'<p class="muted">Spaced repetition over {plan.sessions_counted} session(s): a weak point '
-        "comes back at the next session, then after 2, 4 and 8 sessions as you get it right.</p>"
-    )
+    h.append(f'<p class="muted">{e(plan.intro)}</p>')
     if plan.next_session:
         h.append("<h3>Next session</h3><ol>")
         for nq in plan.next_session:
             h.append(f"<li><strong>{e(nq.question_id)}</strong>: {e(nq.question)}<ul>")
             for item in plan.targets_of(nq):
-                h.append(f"<li>{e(item.kind_label)} (box {item.box}): {e(item.text)}")
-                if item.correction:
-                    h.append(f"<br>Correction: {e(item.correction)}")
-                if item.probe:
-                    h.append(f"<br><em>Practise:</em> {e(item.probe.text)}")
-                h.append("</li>")
+                notes = "".join(
+                    f"<br><em>{label.capitalize()}:</em> {e(text)}" for label, text in item.notes
+                )
+                h.append(f"<li>{e(item.heading)}: {e(item.text)}{notes}</li>")
             h.append("</ul></li>")
         h.append("</ol>")
     h.append("<h3>Schedule</h3><table><tr><th>Sessions from now</th><th>Drill</th></tr>")

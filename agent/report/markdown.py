@@ -239,32 +239,26 @@ def _question(q: QuestionReport) -> list[str]:
 def drill_section(plan: DrillPlan, heading: str) -> list[str]:
     out = [heading, ""]
     if not plan.items:
-        if plan.mastered:
-            out += [f"Nothing due: {len(plan.mastered)} item(s) mastered.", ""]
-        else:
-            out += ["Nothing to drill yet: no weak key points or misconceptions recorded.", ""]
-        return out
-    out.append(
-        f"Spaced repetition over {plan.sessions_counted} session(s): a weak point comes back at "
-        "the next session, then after 2, 4 and 8 sessions as you get it right."
-    )
-    out.append("")
+        return out + [plan.empty_note, ""]
+    out += [plan.intro, ""]
     if plan.next_session:
         out += ["### Next session", ""]
         for n, nq in enumerate(plan.next_session, 1):
             out.append(f"{n}. **{esc(nq.question_id)}**: {esc(nq.question)}")
             for item in plan.targets_of(nq):
-                out.append(f"   - {item.kind_label} (box {item.box}): {lite(item.text)}")
-                if item.correction:
-                    out.append(f"     - correction: {lite(item.correction)}")
-                if item.probe:
-                    out.append(f"     - practise: “{lite(item.probe.text)}”")
+                out.append(f"   - {item.heading}: {lite(item.text)}")
+                out += [f"     - {label}: {_note(label, lite(text))}" for label, text in item.notes]
         out.append("")
     out += ["### Schedule", "", "| Sessions from now | Drill |", "|---|---|"]
     for slot in plan.schedule:
         out.append(f"| {slot.when} | {', '.join(f'`{k}`' for k in slot.items)} |")
     out.append("")
     return out
+
+
+def _note(label: str, text: str) -> str:
+    """A drill note's text; the probe to practise is a question put to you, so it is quoted."""
+    return f"“{text}”" if label == "practise" else text
 
 
 def render_progress(progress: ProgressReport) -> str:

@@ -21,6 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     command = args.cv_command or "show"
     if command == "import":
+        from agent.cv.importing import import_cv
+
         profile, path = import_cv(args.file)
         print(f"Read {len(profile.projects)} project(s) from {args.file}; kept in {path}")
         _print(profile)
@@ -31,26 +33,6 @@ def run(args: argparse.Namespace) -> int:
         print("Forgot the imported resume." if clear_profile() else "No resume was imported.")
         return 0
     return _show(args.json)
-
-
-def import_cv(file: str):
-    """Read, extract and store a resume; (profile, where it is kept). UsageError when the file
-    cannot be read or holds no project."""
-    from pathlib import Path
-
-    from agent.cv.extract import extract_profile
-    from agent.cv.read import read_lines
-    from agent.cv.store import save_profile
-    from agent.errors import UsageError
-
-    path = Path(file).expanduser()
-    profile = extract_profile(read_lines(path), source=path.name)
-    if not profile.projects:
-        raise UsageError(
-            f"{path}: no project found (a project is a heading or short line followed by "
-            "bullet points)"
-        )
-    return profile, save_profile(profile)
 
 
 def _show(as_json: bool) -> int:

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         overrides["max_follow_ups"] = args.max_follow_ups
     settings = load_settings(**overrides)
     if args.cv:
-        from agent.commands.cv import import_cv
+        from agent.cv.importing import import_cv
 
         profile, kept = import_cv(args.cv)
         main = profile.main_project()

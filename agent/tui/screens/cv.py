@@ -39,7 +39,7 @@ class CvScreen(ModalScreen):
 
     @work(thread=True, exclusive=True, group="cv-import")
     def _import(self, file: str) -> None:
-        from agent.commands.cv import import_cv
+        from agent.cv.importing import import_cv
         from agent.errors import VivaError
 
         try:

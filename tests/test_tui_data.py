@@ -89,3 +89,14 @@ def test_overview_and_debrief_from_journals(viva_home):
     gd = data.questions[0]
     assert answer_text(gd) == GD_WEAK and gd.criteria and gd.missed_key_points
     assert all(q.lower() in answer_text(gd).lower() for q in evidence_quotes(gd))
+
+
+def test_score_bars_use_the_fixed_0_to_4_scale():
+    """A score's bar height is its level, not its rank among the topic's scores."""
+    from agent.tui.widgets.trends import BARS, score_bars
+
+    assert score_bars([3.5]).plain == BARS[6]  # one high score is high, not the lowest bar
+    assert score_bars([0.5, 0.5]).plain == BARS[1] * 2
+    assert score_bars([0.0, 2.0, 4.0]).plain == BARS[0] + BARS[4] + BARS[7]
+    assert score_bars([5.0, -1.0]).plain == BARS[7] + BARS[0]  # clamped to the scale
+    assert [span.style for span in score_bars([1.0, 2.0, 3.0]).spans] == ["red", "yellow", "green"]

@@ -239,6 +239,10 @@ async def test_history_and_debrief_of_fabricated_sessions(viva_home):
         assert "optimization" in topics
         opt = next(r for r in rows if r.topic == "optimization")
         assert len(opt.scores) == 2 and opt.scores[1] > opt.scores[0]
+        from agent.tui.widgets.trends import ScoreBars, score_bars
+
+        drawn = opt.query_one(ScoreBars).render().plain
+        assert drawn == score_bars(opt.scores).plain  # both sessions, oldest first, on 0-4
         # Open the older (complete) session's debrief and check evidence highlighting.
         table.move_cursor(row=1)
         await pilot.press("enter")

@@ -1,15 +1,41 @@
-"""Per-topic score trend: one row per topic with a sparkline and the latest average."""
+"""Per-topic score trend: one row per topic with its scores as bars and the latest average."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, Sparkline, Static
+from textual.widget import Widget
+from textual.widgets import Label, Static
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def score_bars(scores: list[float]) -> Text:
+    """One cell per session, oldest on the left, its height the score on the fixed 0-4 scale:
+    a flat 3.5 stands high and a flat 0.5 low (a sparkline scaled to its own minimum and
+    maximum drew any single score, and the lower of two, as the lowest bar)."""
+    text = Text()
+    for score in scores:
+        score = max(0.0, min(4.0, score))
+        colour = "red" if score < 1.5 else "yellow" if score < 2.5 else "green"
+        text.append(BARS[round(score / 4 * (len(BARS) - 1))], style=colour)
+    return text
+
+
+class ScoreBars(Widget):
+    """`score_bars` of the newest sessions that fit the widget's width."""
+
+    def __init__(self, scores: list[float], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.scores = scores
+
+    def render(self) -> Text:
+        return score_bars(self.scores[-max(1, self.size.width) :])
 
 
 class TopicTrends(Vertical):
-    """Rows of `topic  ▂▄▆█  2.8/4` (scores 0-4, oldest session on the left)."""
+    """Rows of `topic  ▂▄▆█  last 3.5 avg 2.8` (scores 0-4, oldest session on the left)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("no graded answers yet", style="dim"), classes="trend-empty")
@@ -22,12 +48,10 @@ class TopicTrends(Vertical):
             return
         rows = []
         for topic, scores in items:
-            # A single point draws nothing useful; pad with a 0-4 scale anchor.
-            data = scores if len(scores) > 1 else [scores[0], scores[0]]
             avg = sum(scores) / len(scores)
             row = Horizontal(
                 Label(topic, classes="trend-topic"),
-                Sparkline(data, summary_function=max, classes="trend-line"),
+                ScoreBars(scores, classes="trend-line"),
                 Label(f"last {scores[-1]:.1f} avg {avg:.1f}", classes="trend-value"),
                 classes="trend-row",
             )

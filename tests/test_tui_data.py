@@ -99,4 +99,8 @@ def test_score_bars_use_the_fixed_0_to_4_scale():
     assert score_bars([0.5, 0.5]).plain == BARS[1] * 2
     assert score_bars([0.0, 2.0, 4.0]).plain == BARS[0] + BARS[4] + BARS[7]
     assert score_bars([5.0, -1.0]).plain == BARS[7] + BARS[0]  # clamped to the scale
-    assert [span.style for span in score_bars([1.0, 2.0, 3.0]).spans] == ["red", "yellow", "green"]
+    assert [span.style for span in score_bars([1.0, 2.0, 3.0]).spans] == [
+        "bold red",
+        "bold yellow",
+        "bold green",
+    ]  # the debrief's colours for the same scores (score_style)

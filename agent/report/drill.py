@@ -151,18 +151,9 @@ class DrillPlan(BaseModel):
 class _State:
     """One item's Leitner progress while the journals are read; `progress()` hands it to DrillItem."""
 
-    __slots__ = (
-        "box",
-        "misses",
-        "hits",
-        "last_result",
-        "last_session",
-        "last_date",
-        "last",
-        "order",
-    )
-    PROGRESS = __slots__[:6]
-    """The slots that are DrillItem fields of the same name."""
+    PROGRESS = ("box", "misses", "hits", "last_result", "last_session", "last_date")
+    """The DrillItem fields this state counts, under the same names."""
+    __slots__ = (*PROGRESS, "last", "order")
 
     def __init__(self, order: int):
         self.box = 1

@@ -28,6 +28,13 @@ def score_text(score: float | None) -> str:
     return "-" if score is None else f"{score:.1f}/4"
 
 
+def score_style(score: float | None) -> str:
+    """The colour a 0-4 score is shown in across the app (debrief, trends)."""
+    if score is None:
+        return "dim"
+    return "bold green" if score >= 3 else "bold yellow" if score >= 1.5 else "bold red"
+
+
 @dataclass
 class TrackInfo:
     id: str

@@ -9,19 +9,13 @@ from __future__ import annotations
 from rich.text import Text
 
 from agent.report.model import BetterAnswer, Delivery, QuestionReport
-from agent.tui.data import score_text
+from agent.tui.data import score_style, score_text
 
 GRADED_INTENTS = ("answer", "dont_know", "off_topic")
 """Intents whose text counts toward a question's answer (same as the engine's GRADED)."""
 
 EVIDENCE_STYLE = "bold black on #e5c07b"
 """Evidence quotes in the answer: readable on the dark and the light theme."""
-
-
-def score_style(score: float | None) -> str:
-    if score is None:
-        return "dim"
-    return "bold green" if score >= 3 else "bold yellow" if score >= 1.5 else "bold red"
 
 
 def answer_text(q: QuestionReport) -> str:

@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
-from agent.tui.data import score_text
-from agent.tui.debrief_view import render_question, score_style
+from agent.tui.data import score_style, score_text
+from agent.tui.debrief_view import render_question
 from agent.tui.host import BACK, VivaScreen
 from agent.tui.messages import DebriefFailed, DebriefLoaded, ExportFinished, ReportBuilt
 from agent.tui.widgets.rows import focus_row_table, row_table

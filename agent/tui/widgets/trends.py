@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
+from agent.tui.data import score_style
+
 BARS = "▁▂▃▄▅▆▇█"
 
 
@@ -18,8 +20,7 @@ def score_bars(scores: list[float]) -> Text:
     text = Text()
     for score in scores:
         score = max(0.0, min(4.0, score))
-        colour = "red" if score < 1.5 else "yellow" if score < 2.5 else "green"
-        text.append(BARS[round(score / 4 * (len(BARS) - 1))], style=colour)
+        text.append(BARS[round(score / 4 * (len(BARS) - 1))], style=score_style(score))
     return text
 
 

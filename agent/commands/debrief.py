@@ -52,7 +52,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--no-llm",
-        dest="no_llm",
         action="store_true",
         help="show the rubric's reference answers instead of asking the LLM for improved ones",
     )

@@ -29,13 +29,10 @@ def add_provider_flags(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="preset: openai, ollama, llamacpp, vllm, lmstudio, openrouter, custom",
     )
-    group.add_argument(
-        "--base-url", dest="base_url", default=argparse.SUPPRESS, help="OpenAI-compatible base URL"
-    )
+    group.add_argument("--base-url", default=argparse.SUPPRESS, help="OpenAI-compatible base URL")
     group.add_argument("--model", default=argparse.SUPPRESS, help="model name")
     group.add_argument(
         "--local-only",
-        dest="local_only",
         action="store_const",
         const=True,
         default=argparse.SUPPRESS,

@@ -17,7 +17,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     q.add_argument(
         "--question-text",
-        dest="question_text",
         metavar="Q",
         help="a custom question's text; needs --reference (reference-answer mode)",
     )
@@ -26,7 +25,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     a.add_argument("--answer", metavar="TEXT", help="the answer text")
     a.add_argument(
         "--answer-file",
-        dest="answer_file",
         metavar="F",
         help="read the answer from file F ('-' = stdin)",
     )

@@ -18,9 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--track", help="interview plan to run (see 'viva rubrics list'); default from config"
     )
-    parser.add_argument(
-        "--no-tui", dest="no_tui", action="store_true", help="plain text over stdin/stdout"
-    )
+    parser.add_argument("--no-tui", action="store_true", help="plain text over stdin/stdout")
     parser.add_argument(
         "--jsonl", action="store_true", help="with --no-tui: one JSON event per line on stdout"
     )
@@ -44,7 +42,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-follow-ups",
-        dest="max_follow_ups",
         type=int,
         metavar="N",
         help="at most N follow-ups per question",

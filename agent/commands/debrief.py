@@ -2,6 +2,7 @@
 
 viva debrief SESSION_ID|latest [--format md|html|json] [-o FILE]
 viva debrief --transcript FILE [--transcript-format text|json|srt|vtt]
+             [--interviewer NAME] [--candidate NAME]
 viva debrief --audio FILE --question ID
 viva debrief --progress
 """
@@ -37,6 +38,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--transcript-format",
         choices=("text", "json", "srt", "vtt"),
         help="the transcript's format (default: from the extension and content)",
+    )
+    source.add_argument(
+        "--interviewer",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="in the transcript, NAME is the interviewer (a call's captions label people by "
+        "name); repeatable",
+    )
+    source.add_argument(
+        "--candidate",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="in the transcript, NAME is you, the candidate; repeatable",
     )
     source.add_argument("--audio", metavar="FILE", help="a recorded answer to transcribe locally")
     source.add_argument("--question", metavar="ID", help="the question the recording answers")
@@ -84,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--audio needs --question ID (the question the recording answers)")
     if args.transcript_format and not args.transcript:
         raise UsageError("--transcript-format goes with --transcript FILE")
+    if (args.interviewer or args.candidate) and not args.transcript:
+        raise UsageError("--interviewer and --candidate go with --transcript FILE")
 
     if args.progress:
         return _emit(_progress(args.format), args)
@@ -158,7 +176,7 @@ def _import(args: argparse.Namespace, bank) -> str:
     import sys
 
     from agent.grading.service import make_grader
-    from agent.report.imports import import_audio, import_transcript
+    from agent.report.imports import Speakers, import_audio, import_transcript
 
     settings = _settings(args)
     grader = make_grader(settings, mode=args.grader)
@@ -168,6 +186,7 @@ def _import(args: argparse.Namespace, bank) -> str:
             bank,
             grader,
             fmt=args.transcript_format,
+            speakers=Speakers.named(args.interviewer, args.candidate),
             settings_public=settings.public_dict(),
         )
     else:

@@ -221,7 +221,11 @@ def run(args: argparse.Namespace) -> int:
         # every row was skipped: the problems above are the whole result, no n=0 table
         print(
             f"viva: no answer in {args.dataset} could be graded"
-            + (f" ({len(problems)} problems, listed above)" if problems else " (no rows)"),
+            + (
+                f" ({len(problems)} problem{'s' if len(problems) != 1 else ''}, listed above)"
+                if problems
+                else " (no rows)"
+            ),
             file=sys.stderr,
         )
     else:

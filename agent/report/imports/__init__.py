@@ -20,6 +20,7 @@ from agent.report.imports.json_file import parse_json
 from agent.report.imports.model import (
     ImportedTranscript,
     ImportedTurn,
+    Speakers,
     TranscriptError,
     text_metrics,
 )
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ImportedTranscript",
     "ImportedTurn",
+    "Speakers",
     "TranscriptError",
     "import_audio",
     "import_transcript",
@@ -42,7 +44,7 @@ __all__ = [
     "text_metrics",
 ]
 
-PARSERS: dict[str, Callable[[str, Path], list[ImportedTurn]]] = {
+PARSERS: dict[str, Callable[[str, Path, Speakers], list[ImportedTurn]]] = {
     "text": parse_text,
     "txt": parse_text,
     "json": parse_json,
@@ -57,11 +59,12 @@ def import_transcript(
     grader: Any,
     *,
     fmt: str | None = None,
+    speakers: Speakers | None = None,
     settings_public: dict[str, Any] | None = None,
 ) -> tuple[str, ImportedTranscript]:
     """Parse the transcript at `path`, grade it and save it as a session: (its id, the
     transcript)."""
-    transcript = read_transcript(path, fmt)
+    transcript = read_transcript(path, fmt, speakers)
     session_id = save_import(transcript, bank, grader, settings_public=settings_public)
     return session_id, transcript
 
@@ -85,8 +88,11 @@ def import_audio(
     return session_id, transcript
 
 
-def read_transcript(path: str | Path, fmt: str | None = None) -> ImportedTranscript:
-    """Parse a transcript file; the format comes from `fmt`, the extension, or the content."""
+def read_transcript(
+    path: str | Path, fmt: str | None = None, speakers: Speakers | None = None
+) -> ImportedTranscript:
+    """Parse a transcript file; the format comes from `fmt`, the extension, or the content.
+    `speakers` names who is who beyond the standard labels (Q:/A:, Interviewer:/Candidate:)."""
     path = Path(path).expanduser()
     try:
         data = path.read_bytes()
@@ -104,7 +110,7 @@ def read_transcript(path: str | Path, fmt: str | None = None) -> ImportedTranscr
     parser = PARSERS.get(fmt)
     if parser is None:
         raise UsageError(f"unknown transcript format {fmt!r} (use text, json, srt or vtt)")
-    turns = parser(text, path)
+    turns = parser(text, path, speakers or Speakers())
     if not turns:
         raise TranscriptError(path, 1, "no questions found (see docs/transcript-formats.md)")
     return ImportedTranscript(path=path, format="text" if fmt == "txt" else fmt, turns=turns)

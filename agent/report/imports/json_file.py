@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from agent.report.imports.model import SLUG, ImportedTurn, TranscriptError
+from agent.report.imports.model import SLUG, ImportedTurn, Speakers, TranscriptError
 
 _SPACE = re.compile(r"\s*")
 
@@ -18,9 +18,10 @@ def _skip_space(text: str, pos: int) -> int:
     return m.end() if m else pos
 
 
-def parse_json(text: str, path: Path) -> list[ImportedTurn]:
+def parse_json(text: str, path: Path, speakers: Speakers | None = None) -> list[ImportedTurn]:
     """`{"turns": [{"question", "answer", "question_id"?, "reference"?, "follow_up"?,
-    "topic"?}]}` or a bare list of such objects."""
+    "topic"?}]}` or a bare list of such objects. (`speakers` is not needed: the fields say who
+    said what.)"""
     decoder = json.JSONDecoder()
 
     def line_of(pos: int) -> int:

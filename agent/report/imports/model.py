@@ -1,18 +1,21 @@
 """What every transcript format is parsed into, the error a malformed file raises, and the bits
-the formats share: speaker names, `[id: ...]` / `[topic: ...]` / `[follow-up]` tags, and the
-structure metrics of an answer's text."""
+the formats share: who is speaking (`Speakers`), `[id: ...]` / `[topic: ...]` / `[follow-up]`
+tags, and the structure metrics of an answer's text."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from agent.errors import UsageError
 
-INTERVIEWER = {"q", "question", "interviewer", "host", "examiner"}
-CANDIDATE = {"a", "answer", "candidate", "interviewee", "me"}
+INTERVIEWER = frozenset({"q", "question", "interviewer", "host", "examiner"})
+CANDIDATE = frozenset({"a", "answer", "candidate", "interviewee", "me", "you"})
+_PERSON = re.compile(r"[A-Z][\w.'-]*(?: [A-Z0-9][\w.'-]*){0,2}")
+"""A label that looks like somebody's name ('Me', 'Sam', 'John Doe', 'Speaker 1')."""
 SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 
 
@@ -22,6 +25,57 @@ class TranscriptError(UsageError):
     def __init__(self, path: Path | str, line: int, problem: str):
         self.path, self.line, self.problem = str(path), line, problem
         super().__init__(f"{path}:{line}: {problem}")
+
+
+@dataclass(frozen=True)
+class Speakers:
+    """Who is who in a transcript: the labels above (also numbered, `Q1:` / `A1:`), plus the
+    names given with `viva debrief --interviewer NAME --candidate NAME` (a video call's captions
+    label people by name)."""
+
+    interviewer: frozenset[str] = frozenset()
+    candidate: frozenset[str] = frozenset()
+
+    @classmethod
+    def named(cls, interviewer: Iterable[str] = (), candidate: Iterable[str] = ()) -> Speakers:
+        return cls(frozenset(map(_folded, interviewer)), frozenset(map(_folded, candidate)))
+
+    def role(self, label: str) -> str | None:
+        """'interviewer', 'candidate' or None for a speaker label (case and spacing ignored)."""
+        name = _folded(label)
+        if name in self.interviewer:
+            return "interviewer"
+        if name in self.candidate:
+            return "candidate"
+        name = label_base(label)
+        if name in INTERVIEWER:
+            return "interviewer"
+        if name in CANDIDATE:
+            return "candidate"
+        return None
+
+
+def unknown_speaker(name: str) -> str:
+    """What to say about a speaker label that is neither side."""
+    return (
+        f"unknown speaker {name!r}: say who that is with --interviewer {name!r} or "
+        f"--candidate {name!r} (or label the lines Q:/A: or Interviewer:/Candidate:)"
+    )
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.split()).lower()
+
+
+def looks_like_speaker(label: str | None) -> TypeGuard[str]:
+    """Whether a label before a colon is written like a name: a colon after 'Sam' or 'Speaker 1'
+    starts somebody's words, one after 'for example' does not."""
+    return label is not None and _PERSON.fullmatch(label.strip()) is not None
+
+
+def label_base(label: str) -> str:
+    """A speaker label folded to lower case, without its turn number ('Q 2' -> 'q')."""
+    return re.sub(r"\s*\d+$", "", _folded(label))
 
 
 @dataclass

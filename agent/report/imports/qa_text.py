@@ -1,5 +1,6 @@
-"""Plain-text transcripts: `Q:`/`A:` blocks (also Question/Answer, Interviewer/Candidate, and
-R:/Reference: for a reference answer), with optional tags before or on a question line."""
+"""Plain-text transcripts: `Q:`/`A:` blocks (also Question/Answer, Interviewer/Candidate, Me,
+numbered `Q1:`/`A1:`, names given as `Speakers`, and R:/Reference: for a reference answer), with
+optional tags before or on a question line."""
 
 from __future__ import annotations
 
@@ -7,21 +8,33 @@ import re
 from pathlib import Path
 from typing import Any
 
-from agent.report.imports.model import ImportedTurn, TranscriptError, split_tags
-
-_MARKER = re.compile(
-    r"^\s*(q|question|interviewer|a|answer|candidate|r|reference)\s*:\s?(.*)$", re.IGNORECASE
+from agent.report.imports.model import (
+    ImportedTurn,
+    Speakers,
+    TranscriptError,
+    label_base,
+    looks_like_speaker,
+    split_tags,
+    unknown_speaker,
 )
 
+_LABELLED = re.compile(r"^\s*([A-Za-z][A-Za-z0-9 .'_-]{0,40}?)\s*:\s?(.*)$")
+"""A line that starts with a label and a colon: 'Q: ...', 'Candidate: ...', 'John Doe: ...'."""
+_REFERENCE = {"r", "reference"}
+_QUESTION_ONLY = {"q", "question"}
+"""Labels that always start a new question; an interviewer saying two things in a row is one."""
 
-def parse_text(text: str, path: Path) -> list[ImportedTurn]:
-    """`Q:`/`A:` blocks (also Question/Answer, Interviewer/Candidate, R:/Reference:)."""
+
+def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> list[ImportedTurn]:
+    """`Q:`/`A:` blocks (also the other labels in the module's docstring)."""
+    speakers = speakers or Speakers()
     turns: list[ImportedTurn] = []
     current: ImportedTurn | None = None
     part: str | None = None  # q, a or r: what continuation lines extend
     buffers: dict[str, list[str]] = {}
     pending: dict[str, Any] = {}
     pending_line = 0
+    stray_label: tuple[int, str] | None = None  # a name in the question: who may have answered it
 
     def close() -> None:
         if current is None:
@@ -32,13 +45,17 @@ def parse_text(text: str, path: Path) -> list[ImportedTurn]:
         current.reference = ref or None
         if not current.question:
             raise TranscriptError(path, current.line, "empty question after 'Q:'")
+        if not current.answer and stray_label is not None:
+            # 'Interviewer: ...' then 'Sam: ...': the answer would silently join the question
+            raise TranscriptError(path, stray_label[0], unknown_speaker(stray_label[1]))
 
     for n, raw in enumerate(text.split("\n"), 1):
         line = raw.rstrip()
         if line.lstrip().startswith("#"):
             continue
-        m = _MARKER.match(line)
-        if m is None:
+        label, rest = _label(line)
+        role = _role(label, speakers)
+        if role is None:
             if part is None:
                 if not line.strip():
                     continue
@@ -47,6 +64,8 @@ def parse_text(text: str, path: Path) -> list[ImportedTurn]:
                     pending.update(tags)
                     pending_line = n
                     continue
+                if looks_like_speaker(label):
+                    raise TranscriptError(path, n, unknown_speaker(label))
                 raise TranscriptError(
                     path,
                     n,
@@ -54,14 +73,15 @@ def parse_text(text: str, path: Path) -> list[ImportedTurn]:
                     "and each answer with 'A:')",
                 )
             buffers.setdefault(part, []).append(line)
+            if part == "q" and stray_label is None and looks_like_speaker(label):
+                stray_label = (n, label)
             continue
-        role, rest = m.group(1).lower(), m.group(2)
-        if role in ("q", "question", "interviewer"):
+        if role == "interviewer":
             if (
                 current is not None
                 and part == "q"
                 and not buffers.get("a")
-                and role == "interviewer"
+                and label_base(label or "") not in _QUESTION_ONLY
             ):
                 buffers["q"].append(rest)  # an interviewer speaking twice in a row
                 continue
@@ -69,6 +89,7 @@ def parse_text(text: str, path: Path) -> list[ImportedTurn]:
             rest, tags = split_tags(rest, path, n)
             tags = {**pending, **tags}
             pending = {}
+            stray_label = None
             current = ImportedTurn(
                 question="",
                 answer="",
@@ -81,9 +102,9 @@ def parse_text(text: str, path: Path) -> list[ImportedTurn]:
             buffers = {"q": [rest]}
             part = "q"
         elif current is None:
-            what = "an answer" if role in ("a", "answer", "candidate") else "a reference"
+            what = "an answer" if role == "candidate" else "a reference"
             raise TranscriptError(path, n, f"{what} before any question (start with 'Q:')")
-        elif role in ("a", "answer", "candidate"):
+        elif role == "candidate":
             if buffers.get("a"):
                 buffers["a"].append("")  # the candidate again: a new paragraph
             buffers.setdefault("a", []).append(rest)
@@ -95,3 +116,17 @@ def parse_text(text: str, path: Path) -> list[ImportedTurn]:
     if pending and not turns:
         raise TranscriptError(path, pending_line, "a tag with no question after it")
     return turns
+
+
+def _label(line: str) -> tuple[str | None, str]:
+    m = _LABELLED.match(line)
+    return (m.group(1), m.group(2)) if m else (None, line)
+
+
+def _role(label: str | None, speakers: Speakers) -> str | None:
+    """'interviewer', 'candidate', 'reference' or None (not a label: the line continues)."""
+    if label is None:
+        return None
+    if label_base(label) in _REFERENCE:
+        return "reference"
+    return speakers.role(label)

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent.report.imports.model import (
-    CANDIDATE,
-    INTERVIEWER,
     ImportedTurn,
+    Speakers,
     TranscriptError,
+    looks_like_speaker,
     split_tags,
     text_metrics,
+    unknown_speaker,
 )
 
 LONG_PAUSE = 2.0
@@ -24,7 +25,7 @@ LONG_PAUSE = 2.0
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[,.](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+.*)?$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>", re.IGNORECASE)
-_LABEL = re.compile(r"^\s*(?:>>\s*)?\[?([A-Za-z][A-Za-z .'-]{0,30}?)\]?\s*:\s*(.*)$")
+_LABEL = re.compile(r"^\s*(?:>>\s*)?\[?([A-Za-z][A-Za-z0-9 .'_-]{0,40}?)\]?\s*:\s*(.*)$")
 
 
 @dataclass
@@ -41,16 +42,7 @@ def _seconds(groups: tuple) -> float:
     return int(h or 0) * 3600 + int(m) * 60 + int(s) + int(ms.ljust(3, "0")) / 1000
 
 
-def _role(name: str) -> str | None:
-    name = name.strip().lower()
-    if name in INTERVIEWER:
-        return "interviewer"
-    if name in CANDIDATE:
-        return "candidate"
-    return None
-
-
-def _cues(text: str, path: Path, vtt: bool) -> list[_Cue]:
+def _cues(text: str, path: Path, vtt: bool, speakers: Speakers) -> list[_Cue]:
     lines = text.split("\n")
     i = 0
     if vtt:
@@ -92,16 +84,18 @@ def _cues(text: str, path: Path, vtt: bool) -> list[_Cue]:
         voice = _VOICE.search(body)
         if voice:
             name = voice.group(1).strip()
-            speaker = _role(name)
+            speaker = speakers.role(name)
             if speaker is None:
-                raise TranscriptError(
-                    path, tline + 1, f"unknown speaker {name!r} (use Interviewer or Candidate)"
-                )
+                raise TranscriptError(path, tline + 1, unknown_speaker(name))
         body = re.sub(r"<[^>]+>", "", body).strip()
         if speaker is None:
             label = _LABEL.match(body)
-            if label and _role(label.group(1)):
-                speaker, body = _role(label.group(1)), label.group(2).strip()
+            if label:
+                speaker = speakers.role(label.group(1))
+                if speaker is not None:
+                    body = label.group(2).strip()
+                elif looks_like_speaker(label.group(1)):  # a call's captions name people
+                    raise TranscriptError(path, tline + 1, unknown_speaker(label.group(1)))
         if speaker is None:
             if not cues:
                 raise TranscriptError(
@@ -162,9 +156,9 @@ def _subtitle_turns(cues: list[_Cue], path: Path) -> list[ImportedTurn]:
     return turns
 
 
-def parse_srt(text: str, path: Path) -> list[ImportedTurn]:
-    return _subtitle_turns(_cues(text, path, vtt=False), path)
+def parse_srt(text: str, path: Path, speakers: Speakers | None = None) -> list[ImportedTurn]:
+    return _subtitle_turns(_cues(text, path, False, speakers or Speakers()), path)
 
 
-def parse_vtt(text: str, path: Path) -> list[ImportedTurn]:
-    return _subtitle_turns(_cues(text, path, vtt=True), path)
+def parse_vtt(text: str, path: Path, speakers: Speakers | None = None) -> list[ImportedTurn]:
+    return _subtitle_turns(_cues(text, path, True, speakers or Speakers()), path)

@@ -300,14 +300,6 @@ def test_track_plan_and_topics(shipped):
     assert bank.tracks_of("momentum") == ["fixture-track"]
 
 
-def test_closest_matches_paraphrased_question(shipped):
-    bank = load_bank()
-    match = bank.closest("So why would you add momentum to SGD? What does it help with?")
-    assert match is not None and match[0].id == "momentum" and match[1] > 0.3
-    assert bank.closest("What is your favourite colour?") is None
-    assert bank.closest("momentum", min_similarity=0.99) is None
-
-
 def test_bank_is_cached_until_a_file_changes(shipped):
     first = load_bank()
     assert load_bank() is first

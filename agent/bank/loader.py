@@ -25,7 +25,6 @@ from agent.bank.validate import (
     check_track,
 )
 from agent.errors import RubricError, UsageError
-from agent.text import content_stems, set_cosine
 
 __all__ = ["Bank", "collect_bank", "derive_rubric", "load_bank", "validate_paths"]
 
@@ -50,7 +49,6 @@ class Bank:
     overrides: dict[str, tuple[Path, Path]] = field(default_factory=dict)
     """id -> (the user's file, the file it overrides)."""
     problems: list[str] = field(default_factory=list)
-    _index: dict[str, set[str]] | None = field(default=None, repr=False)
 
     # -- lookups -------------------------------------------------------------------------
     def rubric(self, question_id: str) -> Rubric:
@@ -88,28 +86,6 @@ class Bank:
 
     def is_user(self, item_id: str) -> bool:
         return item_id in self.user_ids
-
-    def closest(
-        self, question_text: str, min_similarity: float = 0.0
-    ) -> tuple[Rubric, float] | None:
-        """The bank question most like `question_text` (cosine of content-word stem sets).
-
-        Used to match an imported transcript's questions to the bank. None when nothing shares a
-        content word, or the best similarity is below `min_similarity`."""
-        if self._index is None:
-            self._index = {
-                qid: content_stems(f"{r.question} {qid.replace('-', ' ')}")
-                for qid, r in self.rubrics.items()
-            }
-        query = content_stems(question_text)
-        best: tuple[float, str] | None = None
-        for qid, stems in self._index.items():
-            score = set_cosine(query, stems)
-            if score > 0 and (best is None or score > best[0]):
-                best = (score, qid)
-        if best is None or best[0] < min_similarity:
-            return None
-        return self.rubrics[best[1]], round(best[0], 4)
 
 
 def _lookup(known: dict[str, _T], key: str, what: str, command: str) -> _T:

@@ -26,6 +26,7 @@ from agent.report.model import (
     TopicTrend,
     TrendPoint,
     TurnReport,
+    closest_match_note,
 )
 from agent.sessions.store import mean_score
 
@@ -194,6 +195,8 @@ def _question_report(
     reference_free = bool(event.get("reference_free"))
     if reference_free and NO_RUBRIC_NOTE not in notes:
         notes.insert(0, NO_RUBRIC_NOTE)
+    if isinstance(match, dict) and match.get("by") == "closest" and rubric is not None:
+        notes.insert(0, closest_match_note(rubric.question))
     report = QuestionReport(
         question_id=q.question_id,
         index=q.index,

@@ -17,6 +17,15 @@ SCHEMA = "viva.session_report/1"
 NO_RUBRIC_NOTE = "no matching rubric; graded on structure only"
 
 
+def closest_match_note(bank_question: str) -> str:
+    """The note on an imported question graded against the bank question closest to it."""
+    return (
+        f'graded as the bank question closest to it: "{" ".join(bank_question.split())}" '
+        "If it asks something else, tag its line in the transcript with [id: QUESTION_ID] "
+        "(see 'viva rubrics list') or [topic: NAME] and import it again."
+    )
+
+
 class Span(BaseModel):
     start: int
     end: int

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from agent.errors import UsageError
+from agent.report.imports.closest import QuestionIndex
 from agent.report.imports.model import ImportedTranscript, TranscriptError
 
 if TYPE_CHECKING:
     from agent.bank.loader import Bank
     from agent.bank.models import Rubric
 
-MATCH_THRESHOLD = 0.35
-"""Bank.closest similarity needed to grade an imported question against a bank rubric."""
 FOLLOW_UP_THRESHOLD = 0.3
 """Similarity to the previous rubric's probes or key points that makes a question a follow-up."""
 
@@ -42,6 +41,7 @@ def match_turns(transcript: ImportedTranscript, bank: Bank) -> list[Match]:
     from agent.bank.derive import DeriveError, derive_rubric
     from agent.text import content_stems, set_cosine
 
+    index = QuestionIndex(bank)
     matches: list[Match] = []
     seen: dict[str, Match] = {}
     for n, turn in enumerate(transcript.turns, 1):
@@ -68,7 +68,7 @@ def match_turns(transcript: ImportedTranscript, bank: Bank) -> list[Match]:
         elif turn.follow_up and prev is not None:
             m = Match(prev.question_id, prev.rubric, "follow_up", follow_up=True)
         else:
-            found = bank.closest(turn.question, MATCH_THRESHOLD)
+            found = index.closest(turn.question)
             if found is not None:
                 m = Match(found[0].id, found[0], "closest", similarity=found[1])
             elif prev is not None and prev.rubric is not None:

@@ -1,0 +1,105 @@
+"""Which bank question an imported question asks, when the transcript does not say.
+
+An interviewer words a question their own way ("So your run dies with an OOM the moment you
+bump the batch, what do you try?"), and often asks only part of it. So each bank question is
+known by everything it asks about: its text, its follow-up probes and its key points. The
+question is compared with each of those by meaning (the grader's all-MiniLM-L6-v2, when it is
+installed) and by the share of content words they have in common, weighted 2:1 (0-1); the best
+text stands for its rubric. With no meaning model the shared words alone decide, against a threshold of their
+own. `bench/import_matching.py` measures both on questions written blind.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agent.bank.loader import Bank
+    from agent.bank.models import Rubric
+
+MATCH_THRESHOLD = 0.41
+"""The similarity a question needs to be graded against a bank rubric: set on the development
+questions of `bench/import_matching.py` (below about 0.39, questions the bank does not cover
+start to match)."""
+WORDS_WEIGHT = 0.5
+"""The weight of the share of content words, against 1 for the meaning."""
+WORDS_ONLY_THRESHOLD = 0.35
+"""The word similarity a question needs when no meaning model is installed."""
+
+
+def asked_texts(rubric: Rubric) -> list[str]:
+    """Everything a bank question asks about: its text, its probes and its key points."""
+    return [
+        rubric.question,
+        *(p.question for p in rubric.probes),
+        *(k.text for k in rubric.key_points),
+    ]
+
+
+class QuestionIndex:
+    """The bank's questions, ready to compare imported questions with (built once per import;
+    the texts are encoded on the first question)."""
+
+    def __init__(self, bank: Bank):
+        from agent.text import content_stems
+
+        self.rubrics = list(bank.rubrics.values())
+        self._texts = [asked_texts(r) for r in self.rubrics]
+        self._stems = [[content_stems(t) for t in texts] for texts in self._texts]
+        self._vectors: list[Any] = []  # per rubric, its texts' sentence embeddings
+        self._encoder: Any = None
+        self._loaded = False
+
+    def closest(self, question: str) -> tuple[Rubric, float] | None:
+        """The bank question `question` asks and the similarity, or None when none is close."""
+        from agent.text import content_stems, set_cosine
+
+        if not self.rubrics:
+            return None
+        stems = content_stems(question)
+        meaning = self._meaning(question)
+        if meaning is None:
+            scores = [max(_shared_words(stems, s) for s in texts) for texts in self._stems]
+            threshold = WORDS_ONLY_THRESHOLD
+        else:
+            words = [max(set_cosine(stems, s) for s in texts) for texts in self._stems]
+            scores = [
+                (m + WORDS_WEIGHT * w) / (1 + WORDS_WEIGHT)
+                for m, w in zip(meaning, words, strict=True)
+            ]
+            threshold = MATCH_THRESHOLD
+        best = max(range(len(scores)), key=scores.__getitem__)
+        if scores[best] < threshold:
+            return None
+        return self.rubrics[best], round(scores[best], 4)
+
+    @property
+    def uses_meaning(self) -> bool:
+        """Whether questions are compared by meaning (known once the first one is matched)."""
+        return self._encoder is not None
+
+    def _meaning(self, question: str) -> list[float] | None:
+        """Per rubric, the best cosine of `question` with its texts; None with no model."""
+        if not self._loaded:
+            from agent.grading.semantic import get_encoder
+
+            self._loaded = True
+            self._encoder = get_encoder()
+            if self._encoder is not None:
+                flat = self._encoder.embed([t for texts in self._texts for t in texts])
+                start = 0
+                for texts in self._texts:
+                    self._vectors.append(flat[start : start + len(texts)])
+                    start += len(texts)
+        if self._encoder is None:
+            return None
+        query = self._encoder.embed([question])[0]
+        return [float((vectors @ query).max()) for vectors in self._vectors]
+
+
+def _shared_words(question: set[str], text: set[str]) -> float:
+    """Cosine of the two sets of content-word stems, 0 when they share fewer than two: with no
+    meaning model one shared word is no evidence ('Can you hear me?' is not about speech)."""
+    from agent.text import set_cosine
+
+    return set_cosine(question, text) if len(question & text) >= 2 else 0.0

@@ -4,9 +4,11 @@ An interviewer words a question their own way ("So your run dies with an OOM the
 bump the batch, what do you try?"), and often asks only part of it. So each bank question is
 known by everything it asks about: its text, its follow-up probes and its key points. The
 question is compared with each of those by meaning (the grader's all-MiniLM-L6-v2, when it is
-installed) and by the share of content words they have in common, weighted 2:1 (0-1); the best
-text stands for its rubric. With no meaning model the shared words alone decide, against a threshold of their
-own. `bench/import_matching.py` measures both on questions written blind.
+installed) and by the content words they share, weighted 2:1 (0-1); the best text stands for
+its rubric. A terse question the meaning model reads too little of ("Explain self-attention.")
+is then matched by name: the content words of a bank question's text and id. With no meaning
+model, by name and then by the words of any of its texts. `bench/import_matching.py` measures
+it on questions written blind.
 """
 
 from __future__ import annotations
@@ -17,14 +19,16 @@ if TYPE_CHECKING:
     from agent.bank.loader import Bank
     from agent.bank.models import Rubric
 
-MATCH_THRESHOLD = 0.41
-"""The similarity a question needs to be graded against a bank rubric: set on the development
-questions of `bench/import_matching.py` (below about 0.39, questions the bank does not cover
-start to match)."""
+MATCH_THRESHOLD = 0.46
+"""The similarity a question needs to be graded against a bank rubric, set on the 176 questions
+of `tests/data/import_matching_dev.jsonl` and `import_matching_sealed.jsonl` (the second after
+its one sealed run): at 0.41, 18% of the questions the bank does not cover matched something;
+at 0.46, 9%, with 73% of reworded bank questions found instead of 84%."""
 WORDS_WEIGHT = 0.5
 """The weight of the share of content words, against 1 for the meaning."""
-WORDS_ONLY_THRESHOLD = 0.35
-"""The word similarity a question needs when no meaning model is installed."""
+WORDS_THRESHOLD = 0.35
+"""The share of content words (cosine of their stem sets) a question needs to be a bank
+question by name, or, with no meaning model, by any of its texts (then sharing at least two)."""
 
 
 def asked_texts(rubric: Rubric) -> list[str]:
@@ -46,32 +50,40 @@ class QuestionIndex:
         self.rubrics = list(bank.rubrics.values())
         self._texts = [asked_texts(r) for r in self.rubrics]
         self._stems = [[content_stems(t) for t in texts] for texts in self._texts]
+        self._names = [
+            content_stems(f"{r.question} {r.id.replace('-', ' ')}") for r in self.rubrics
+        ]
         self._vectors: list[Any] = []  # per rubric, its texts' sentence embeddings
         self._encoder: Any = None
         self._loaded = False
 
     def closest(self, question: str) -> tuple[Rubric, float] | None:
-        """The bank question `question` asks and the similarity, or None when none is close."""
+        """The bank question `question` asks and the similarity, or None when none is close:
+        by meaning, else by name, else (with no meaning model) by the words of any text."""
         from agent.text import content_stems, set_cosine
 
         if not self.rubrics:
             return None
         stems = content_stems(question)
         meaning = self._meaning(question)
-        if meaning is None:
-            scores = [max(_shared_words(stems, s) for s in texts) for texts in self._stems]
-            threshold = WORDS_ONLY_THRESHOLD
-        else:
+        if meaning is not None:
             words = [max(set_cosine(stems, s) for s in texts) for texts in self._stems]
-            scores = [
+            blended = [
                 (m + WORDS_WEIGHT * w) / (1 + WORDS_WEIGHT)
                 for m, w in zip(meaning, words, strict=True)
             ]
-            threshold = MATCH_THRESHOLD
+            if found := self._best(blended, MATCH_THRESHOLD):
+                return found
+        if found := self._best([set_cosine(stems, n) for n in self._names], WORDS_THRESHOLD):
+            return found
+        if meaning is None:
+            shared = [max(_shared_words(stems, s) for s in texts) for texts in self._stems]
+            return self._best(shared, WORDS_THRESHOLD)
+        return None
+
+    def _best(self, scores: list[float], threshold: float) -> tuple[Rubric, float] | None:
         best = max(range(len(scores)), key=scores.__getitem__)
-        if scores[best] < threshold:
-            return None
-        return self.rubrics[best], round(scores[best], 4)
+        return (self.rubrics[best], round(scores[best], 4)) if scores[best] >= threshold else None
 
     @property
     def uses_meaning(self) -> bool:
@@ -98,8 +110,8 @@ class QuestionIndex:
 
 
 def _shared_words(question: set[str], text: set[str]) -> float:
-    """Cosine of the two sets of content-word stems, 0 when they share fewer than two: with no
-    meaning model one shared word is no evidence ('Can you hear me?' is not about speech)."""
+    """Cosine of the two sets of content-word stems, 0 when they share fewer than two (one
+    shared word is no evidence: 'Can you hear me?' is not about speech)."""
     from agent.text import set_cosine
 
     return set_cosine(question, text) if len(question & text) >= 2 else 0.0

@@ -166,3 +166,21 @@ def test_sentences_do_not_end_at_abbreviations():
         "Use e.g. Adam.",
         "Why?",
     ]
+
+
+def test_an_answer_the_question_glossary_derails_is_still_heard(transcriber, tmp_path):
+    # With the tensor-cores glossary (MMA, GEMM, TFLOPS, CUTLASS, ...) in its prompt, tiny.en
+    # heard this answer as "TensorCortz -GEMMATrix ..." or a loop of "CUTLASS", which the
+    # hallucination guards rightly dropped: the whole answer was lost. It is decoded again
+    # without the glossary instead.
+    need(have("espeak-ng", "sox"), "espeak-ng and sox")
+    from agent.bank.loader import load_bank
+
+    text = (
+        "Tensor cores do a matrix multiply accumulate on small tiles. To use them the "
+        "dimensions should be multiples of eight, and you want mixed precision."
+    )
+    path = espeak_wav(text, tmp_path / "tensor.wav", voice="en", speed=175)
+    glossary = glossary_for(load_bank().rubric("tensor-cores"))
+    heard = transcriber.transcribe(path, glossary=glossary).text
+    assert wer(text, heard) < 0.5, heard

@@ -81,8 +81,13 @@ def rubric_terms(rubric: Any) -> list[str]:
         for token in _TOKEN.findall(text):
             if _is_technical(token):
                 found.append(token.strip(".-/"))
-    # 2. tags: curated topic words ("occupancy", "divergence").
-    found.extend(t for t in tags if len(t) <= 30)
+    # 2. tags: curated topic words ("occupancy", "divergence"). A tag written as a slug
+    # ("loss-scaling") is given as the rubric writes it in words ("loss scaling"): with the
+    # hyphen in its prompt Whisper wrote "loss -caling".
+    written = " ".join([*texts, *cues]).lower()
+    for tag in (t for t in tags if len(t) <= 30):
+        spaced = tag.replace("-", " ")
+        found.append(spaced if spaced != tag and spaced.lower() in written else tag)
     # 3. short cue phrases (a name the candidate may say: "warp divergence", "tensor core").
     found.extend(c for c in cues if 1 <= len(c.split()) <= 2 and len(c) <= 30 and "_" not in c)
     return _dedupe(found)

@@ -229,6 +229,26 @@ class Transcriber:
         empty = Transcript(duration=duration)
         if samples.size < SAMPLE_RATE // 10 or float(np.max(np.abs(samples))) < 1e-4:
             return empty  # nothing, or digital silence: no need to wake the model
+        words = self._decode_words(samples, glossary, context, prefix, fit_frames, offset)
+        if words is None and (glossary or context):
+            # The glossary can lead a decode astray on real speech ("TensorCortz -GEMMATrix",
+            # or a loop of "CUTLASS"), and the guards then drop the whole answer: decode once
+            # more without it rather than lose what was said.
+            words = self._decode_words(samples, (), "", prefix, fit_frames, offset)
+        words = strip_hallucinated_tail(words or [])
+        segments = sentences(words)
+        return Transcript(
+            text=" ".join(w.word for w in words).strip(),
+            segments=segments,
+            words=words,
+            duration=duration,
+        )
+
+    def _decode_words(
+        self, samples, glossary, context: str, prefix: str, fit_frames: int | None, offset: float
+    ) -> list[Word] | None:
+        """The words of one decode after the forced prefix, or None when the guards judge them
+        invented (see the module docstring)."""
         initial_prompt, hotwords = self.prompt_for(glossary, context)
         with self._run_lock:
             result = self.decoder.decode(
@@ -251,15 +271,8 @@ class Transcriber:
         if words and _is_hallucination(
             result, " ".join(w.word for w in words), glossary_keys, words
         ):
-            words = []
-        words = strip_hallucinated_tail(words)
-        segments = sentences(words)
-        return Transcript(
-            text=" ".join(w.word for w in words).strip(),
-            segments=segments,
-            words=words,
-            duration=duration,
-        )
+            return None
+        return words
 
 
 # Endings Whisper tacks onto real speech (caption residue); removed from the end of a segment.

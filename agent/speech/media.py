@@ -6,6 +6,7 @@ one `MediaError` that names the file and the cause, so `viva transcribe` never s
 
 from __future__ import annotations
 
+import re
 import wave
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,8 +42,14 @@ def load_audio(path: str | Path) -> np.ndarray:
         from faster_whisper.audio import decode_audio
 
         audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+    except IndexError:  # PyAV opened it, but it has no audio stream to take the first of
+        raise MediaError(
+            f"{path}: no audio in it (is it an audio or video file?); "
+            "try a WAV, MP3, M4A, OGG, FLAC, WebM or MP4 file"
+        ) from None
     except Exception as exc:  # noqa: BLE001 - PyAV raises many types (InvalidDataError, ValueError...)
-        cause = " ".join(str(exc).split())[:200] or type(exc).__name__
+        cause = re.sub(r"\[Errno -?\d+\]\s*|:\s*'[^']*'$", "", " ".join(str(exc).split()))
+        cause = cause[:200] or type(exc).__name__
         raise MediaError(
             f"{path}: not a readable audio or video file ({cause}); "
             "try a WAV, MP3, M4A, OGG, FLAC, WebM or MP4 file"

@@ -21,15 +21,21 @@ if TYPE_CHECKING:
     from agent.report.model import QuestionReport, SessionReport
     from agent.sessions.store import SessionRecord
 
-FORMATS = {"markdown": "md", "html": "html", "json": "json"}
+EXPORTS = {
+    "markdown": ("m", "Markdown", "md"),
+    "html": ("w", "HTML", "html"),
+    "json": ("j", "JSON", "json"),
+}
+"""Export formats: the key that writes one, its name, the file's suffix."""
 QUESTION_COLUMNS = (("#", 2), ("question", 46), ("score", 5), ("fu", 2))
 
 
 class DebriefScreen(VivaScreen):
     BINDINGS = [
-        Binding("m", "export('markdown')", "Markdown", tooltip="Export the debrief as Markdown"),
-        Binding("w", "export('html')", "HTML", tooltip="Export the debrief as HTML"),
-        Binding("j", "export('json')", "JSON", tooltip="Export the debrief as JSON"),
+        *(
+            Binding(key, f"export('{fmt}')", label, tooltip=f"Export the debrief as {label}")
+            for fmt, (key, label, _suffix) in EXPORTS.items()
+        ),
         BACK,
         Binding("ctrl+d", "toggle_detail", "Detail", tooltip="Focus the detail pane / the table"),
     ]
@@ -243,7 +249,7 @@ def export_session(record, fmt: str, *, bank=None, report=None):
         content = report.to_json()
     else:
         raise ValueError(f"unknown export format {fmt!r}")
-    path = record.path / f"debrief.{FORMATS[fmt]}"
+    path = record.path / f"debrief.{EXPORTS[fmt][2]}"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(content if content.endswith("\n") else content + "\n")

@@ -15,10 +15,22 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 LEVEL_FLOOR_DB = -60.0
 """dBFS shown as an empty meter (0 dBFS is full)."""
+
+
+@dataclass
+class _Take:
+    """One recording in progress: its recorder, the streaming transcriber fed by it (None when
+    the whole file is transcribed at the end), the WAV it writes and when it started."""
+
+    recorder: Any
+    stream: Any
+    path: str
+    started: float
 
 
 class VoiceBackend:
@@ -29,11 +41,8 @@ class VoiceBackend:
         self._recorder_factory = recorder_factory
         self._transcriber_factory = transcriber_factory
         self._transcriber = None
-        self._recorder = None
-        self._stream = None
-        self._streamed: Any = None
-        self._path: str | None = None
-        self._started = 0.0
+        self._take: _Take | None = None
+        self._streamed: Any = None  # the last take's streaming transcript, until transcribed
         self._lock = threading.Lock()
 
     # ---------------------------------------------------------------- recording
@@ -45,30 +54,24 @@ class VoiceBackend:
         speaks."""
         lower_thread_priority()  # the streaming thread started here inherits it
         with self._lock:
-            if self._recorder is not None:
+            if self._take is not None:
                 return
             factory = self._recorder_factory
             if factory is None:
                 from agent.speech.capture import Recorder
 
                 factory = Recorder
-            self._stream = self._streaming(glossary)
+            stream = self._streaming(glossary)
             extra = {"gate": gate} if gate is not None else {}
             recorder = factory(
                 path,
                 settings=self.settings,
                 mode="hands-free" if hands_free else "push-to-talk",
-                on_audio=self._stream.feed if self._stream is not None else None,
+                on_audio=stream.feed if stream is not None else None,
                 **extra,
             )
-            try:
-                recorder.start()
-            except BaseException:
-                self._stream = None
-                raise
-            self._recorder = recorder
-            self._path = path
-            self._started = time.monotonic()
+            recorder.start()
+            self._take = _Take(recorder, stream, path, time.monotonic())
 
     def _streaming(self, glossary):
         try:
@@ -84,51 +87,52 @@ class VoiceBackend:
     def stop(self) -> tuple[str | None, float]:
         """Stop recording; (the WAV path, seconds recorded)."""
         with self._lock:
-            recorder, self._recorder = self._recorder, None
-            if recorder is None:
+            take, self._take = self._take, None
+            if take is None:
                 return None, 0.0
-            self._streamed, self._stream = self._stream, None
-            result = recorder.stop()
-            path = str(getattr(result, "path", None) or self._path)
+            self._streamed = take.stream
+            result = take.recorder.stop()
+            path = str(getattr(result, "path", None) or take.path)
             seconds = getattr(result, "duration", None)
             if seconds is None:
-                seconds = time.monotonic() - self._started
+                seconds = time.monotonic() - take.started
             return path, float(seconds)
 
     @property
     def recording(self) -> bool:
-        return self._recorder is not None
+        return self._take is not None
 
     @property
     def level(self) -> float:
         """0-1 for the meter, from the recorder's dBFS level of the last block."""
-        rec = self._recorder
-        if rec is None:
+        take = self._take
+        if take is None:
             return 0.0
+        rec = take.recorder
         db = getattr(rec, "level_db", None)
         if db is None:
             return float(getattr(rec, "level", 0.0) or 0.0)
         return max(0.0, min(1.0, (float(db) - LEVEL_FLOOR_DB) / -LEVEL_FLOOR_DB))
 
-    def _read(self, name: str, idle: Any) -> Any:
-        """The recorder's `name` (None where it has none), or `idle` while nothing records."""
-        rec = self._recorder
-        return idle if rec is None else getattr(rec, name, None)
-
     @property
     def seconds(self) -> float:
-        value = self._read("seconds", idle=0.0)
-        return float(value) if value is not None else time.monotonic() - self._started
+        take = self._take
+        if take is None:
+            return 0.0
+        value = getattr(take.recorder, "seconds", None)
+        return float(value) if value is not None else time.monotonic() - take.started
 
     @property
     def preview(self) -> str:
-        stream = self._stream
+        take = self._take
+        stream = take.stream if take is not None else None
         return str(getattr(stream, "preview", "") or "") if stream is not None else ""
 
     @property
     def ended(self) -> bool:
         """Hands-free: the recorder ended the answer (silence after speech, or the length cap)."""
-        return bool(self._read("ended", idle=False))
+        take = self._take
+        return take is not None and bool(getattr(take.recorder, "ended", False))
 
     # ---------------------------------------------------------------- transcription
     def warm(self) -> None:

@@ -21,8 +21,8 @@ def closest_match_note(bank_question: str) -> str:
     """The note on an imported question graded against the bank question closest to it."""
     return (
         f'graded as the bank question closest to it: "{" ".join(bank_question.split())}" '
-        "If it asks something else, tag its line in the transcript with [id: QUESTION_ID] "
-        "(see 'viva rubrics list') or [topic: NAME] and import it again."
+        "If it asks something else, give its id or topic in the transcript (an id or topic "
+        "tag, see docs/transcript-formats.md) and import it again."
     )
 
 

@@ -1,6 +1,7 @@
 """Practice transcripts made elsewhere, and recorded answers, imported as sessions (mode
 "import"): parsed (one module per format: qa_text, json_file, subtitles for SRT and WebVTT;
-audio for a recording), matched to the bank (matching), graded and journaled (saving).
+audio for a recording; who is speaking: model.Speakers), matched to the bank (matching, with
+closest for a question asked in other words), graded and journaled (saving).
 
 Formats are documented in docs/transcript-formats.md. A malformed file raises TranscriptError
 (`file:line: problem`, exit 2); nothing is saved unless the whole file parses.

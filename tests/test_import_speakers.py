@@ -166,3 +166,23 @@ def test_debrief_command_names_the_sides(run_viva, viva_home, tmp_path):
     stray = run_viva("debrief", "latest", "--interviewer", "Priya Raman")
     assert stray.returncode == 2
     assert "--interviewer and --candidate go with --transcript FILE" in stray.stderr
+
+
+def test_names_in_any_script(tmp_path):
+    path = _write(
+        tmp_path,
+        "call.vtt",
+        "WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nJosé García: What does a warp scheduler do?\n\n"
+        "00:00:04.000 --> 00:00:08.000\n王伟: It picks a ready warp to issue each cycle.\n",
+    )
+    with pytest.raises(TranscriptError, match="unknown speaker 'José García'"):
+        read_transcript(path)
+    named = Speakers.named(interviewer=["José García"], candidate=["王伟"])
+    (turn,) = read_transcript(path, speakers=named).turns
+    assert turn.answer == "It picks a ready warp to issue each cycle."
+
+    text = _write(tmp_path, "notes.txt", "Zoë: What is a warp?\nMe: Thirty-two threads.\n")
+    with pytest.raises(TranscriptError, match="unknown speaker 'Zoë'"):
+        read_transcript(text)
+    (turn,) = read_transcript(text, speakers=Speakers.named(interviewer=["zoë"])).turns
+    assert (turn.question, turn.answer) == ("What is a warp?", "Thirty-two threads.")

@@ -14,8 +14,9 @@ from agent.errors import UsageError
 
 INTERVIEWER = frozenset({"q", "question", "interviewer", "host", "examiner"})
 CANDIDATE = frozenset({"a", "answer", "candidate", "interviewee", "me", "you"})
-_PERSON = re.compile(r"[A-Z][\w.'-]*(?: [A-Z0-9][\w.'-]*){0,2}")
-"""A label that looks like somebody's name ('Me', 'Sam', 'John Doe', 'Speaker 1')."""
+LABEL = r"[^\W\d_][\w .'-]{0,40}?"
+"""A speaker label before a colon, in any script: 'Q', 'Candidate', 'José García', '王伟'."""
+_NAME_WORD = re.compile(r"[^\W_][\w.'-]*")
 SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 
 
@@ -68,9 +69,16 @@ def _folded(name: str) -> str:
 
 
 def looks_like_speaker(label: str | None) -> TypeGuard[str]:
-    """Whether a label before a colon is written like a name: a colon after 'Sam' or 'Speaker 1'
-    starts somebody's words, one after 'for example' does not."""
-    return label is not None and _PERSON.fullmatch(label.strip()) is not None
+    """Whether a label before a colon is written like a name ('Me', 'Sam', 'José García',
+    '王伟', 'Speaker 1'): at most three words, each capitalised (or in a script without capitals,
+    or a number after the first). A colon after 'for example' does not start somebody's words."""
+    words = (label or "").split()
+    if not 1 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return False
+    first = [w[0] for w in words]
+    return not first[0].isdigit() and all(
+        c.isupper() or c.isdigit() or c.lower() == c.upper() for c in first
+    )
 
 
 def label_base(label: str) -> str:

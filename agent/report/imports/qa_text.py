@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.report.imports.model import (
+    LABEL,
     ImportedTurn,
     Speakers,
     TranscriptError,
@@ -18,7 +19,7 @@ from agent.report.imports.model import (
     unknown_speaker,
 )
 
-_LABELLED = re.compile(r"^\s*([A-Za-z][A-Za-z0-9 .'_-]{0,40}?)\s*:\s?(.*)$")
+_LABELLED = re.compile(rf"^\s*({LABEL})\s*:\s?(.*)$")
 """A line that starts with a label and a colon: 'Q: ...', 'Candidate: ...', 'John Doe: ...'."""
 _REFERENCE = {"r", "reference"}
 _QUESTION_ONLY = {"q", "question"}

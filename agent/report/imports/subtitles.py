@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent.report.imports.model import (
+    LABEL,
     ImportedTurn,
     Speakers,
     TranscriptError,
@@ -25,7 +26,7 @@ LONG_PAUSE = 2.0
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[,.](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+.*)?$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>", re.IGNORECASE)
-_LABEL = re.compile(r"^\s*(?:>>\s*)?\[?([A-Za-z][A-Za-z0-9 .'_-]{0,40}?)\]?\s*:\s*(.*)$")
+_LABEL = re.compile(rf"^\s*(?:>>\s*)?\[?({LABEL})\]?\s*:\s*(.*)$")
 
 
 @dataclass

@@ -111,29 +111,52 @@ def test_call_captions_with_names_need_the_sides_named(tmp_path):
     assert turn.metrics["time_to_first_word"] == 1.9 and turn.metrics["speaking_time"] == 12.9
 
 
-def test_voice_tags_and_numbered_speakers(tmp_path):
-    vtt = _write(
-        tmp_path,
+NAMED = [
+    (  # Teams: voice tags
         "teams.vtt",
         "WEBVTT\n\n00:00:00.000 --> 00:00:03.000\n<v Dana Lee>What is gradient clipping?</v>\n\n"
         "00:00:04.000 --> 00:00:08.000\n<v Me>It caps the gradient norm before the step.</v>\n",
-    )
-    with pytest.raises(TranscriptError, match="unknown speaker 'Dana Lee'"):
-        read_transcript(vtt)
-    (turn,) = read_transcript(vtt, speakers=Speakers.named(interviewer=["Dana Lee"])).turns
-    assert turn.answer == "It caps the gradient norm before the step."
-
-    srt = _write(
-        tmp_path,
+        "Dana Lee",
+        Speakers.named(interviewer=["Dana Lee"]),
+        "It caps the gradient norm before the step.",
+    ),
+    (  # a notes app: numbered speakers
         "otter.srt",
         "1\n00:00:00,000 --> 00:00:03,000\nSpeaker 1: What is gradient clipping?\n\n"
         "2\n00:00:04,000 --> 00:00:08,000\nSpeaker 2: It caps the gradient norm.\n",
-    )
-    with pytest.raises(TranscriptError, match="unknown speaker 'Speaker 1'"):
-        read_transcript(srt)
-    named = Speakers.named(interviewer=["Speaker 1"], candidate=["Speaker 2"])
-    (turn,) = read_transcript(srt, speakers=named).turns
-    assert turn.answer == "It caps the gradient norm."
+        "Speaker 1",
+        Speakers.named(interviewer=["Speaker 1"], candidate=["Speaker 2"]),
+        "It caps the gradient norm.",
+    ),
+    (  # names in any script
+        "names.vtt",
+        "WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nJosé García: What does a warp scheduler do?\n\n"
+        "00:00:04.000 --> 00:00:08.000\n王伟: It picks a ready warp to issue each cycle.\n",
+        "José García",
+        Speakers.named(interviewer=["José García"], candidate=["王伟"]),
+        "It picks a ready warp to issue each cycle.",
+    ),
+    (
+        "notes.txt",
+        "Zoë: What is a warp?\nMe: Thirty-two threads.\n",
+        "Zoë",
+        Speakers.named(interviewer=["zoë"]),
+        "Thirty-two threads.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "unknown", "speakers", "answer"), NAMED, ids=[n[0] for n in NAMED]
+)
+def test_named_speakers_are_refused_until_the_sides_are_named(
+    tmp_path, name, content, unknown, speakers, answer
+):
+    path = _write(tmp_path, name, content)
+    with pytest.raises(TranscriptError, match=f"unknown speaker '{unknown}'"):
+        read_transcript(path)
+    (turn,) = read_transcript(path, speakers=speakers).turns
+    assert turn.answer == answer
 
 
 def test_debrief_command_names_the_sides(run_viva, viva_home, tmp_path):
@@ -166,23 +189,3 @@ def test_debrief_command_names_the_sides(run_viva, viva_home, tmp_path):
     stray = run_viva("debrief", "latest", "--interviewer", "Priya Raman")
     assert stray.returncode == 2
     assert "--interviewer and --candidate go with --transcript FILE" in stray.stderr
-
-
-def test_names_in_any_script(tmp_path):
-    path = _write(
-        tmp_path,
-        "call.vtt",
-        "WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nJosé García: What does a warp scheduler do?\n\n"
-        "00:00:04.000 --> 00:00:08.000\n王伟: It picks a ready warp to issue each cycle.\n",
-    )
-    with pytest.raises(TranscriptError, match="unknown speaker 'José García'"):
-        read_transcript(path)
-    named = Speakers.named(interviewer=["José García"], candidate=["王伟"])
-    (turn,) = read_transcript(path, speakers=named).turns
-    assert turn.answer == "It picks a ready warp to issue each cycle."
-
-    text = _write(tmp_path, "notes.txt", "Zoë: What is a warp?\nMe: Thirty-two threads.\n")
-    with pytest.raises(TranscriptError, match="unknown speaker 'Zoë'"):
-        read_transcript(text)
-    (turn,) = read_transcript(text, speakers=Speakers.named(interviewer=["zoë"])).turns
-    assert (turn.question, turn.answer) == ("What is a warp?", "Thirty-two threads.")

@@ -18,7 +18,7 @@ from agent.tui.widgets.trends import TopicTrends
 HISTORY_COLUMNS = (
     ("date", 16),
     ("track", 17),
-    ("mode", 5),
+    ("mode", 6),  # text, voice, import
     ("answered", 8),
     ("score", 5),
     ("status", 11),

@@ -17,6 +17,9 @@ from agent.speech import SAMPLE_RATE
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
+TRY_FORMATS = "try a WAV, MP3, M4A, OGG, FLAC, WebM or MP4 file"
+"""The end of every message about a file Viva cannot hear."""
+
 
 def load_audio(path: str | Path) -> np.ndarray:
     """Decode `path` (any container/codec PyAV handles) to mono float32 at 16 kHz."""
@@ -44,15 +47,13 @@ def load_audio(path: str | Path) -> np.ndarray:
         audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
     except IndexError:  # PyAV opened it, but it has no audio stream to take the first of
         raise MediaError(
-            f"{path}: no audio in it (is it an audio or video file?); "
-            "try a WAV, MP3, M4A, OGG, FLAC, WebM or MP4 file"
+            f"{path}: no audio in it (is it an audio or video file?); {TRY_FORMATS}"
         ) from None
     except Exception as exc:  # noqa: BLE001 - PyAV raises many types (InvalidDataError, ValueError...)
         cause = re.sub(r"\[Errno -?\d+\]\s*|:\s*'[^']*'$", "", " ".join(str(exc).split()))
         cause = cause[:200] or type(exc).__name__
         raise MediaError(
-            f"{path}: not a readable audio or video file ({cause}); "
-            "try a WAV, MP3, M4A, OGG, FLAC, WebM or MP4 file"
+            f"{path}: not a readable audio or video file ({cause}); {TRY_FORMATS}"
         ) from None
     audio = np.asarray(audio, dtype=np.float32).reshape(-1)
     if audio.size == 0:

@@ -36,7 +36,7 @@ def main() -> None:
     from agent.bank.loader import load_bank
     from agent.speech.glossary import glossary_for
     from agent.speech.transcribe import Transcriber
-    from agent.speech.wer import normalize, wer
+    from agent.speech.wer import corpus_wer, normalize, wer
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voices", default="joe,espeak-ng,flite:awb")
@@ -54,28 +54,22 @@ def main() -> None:
         "question": glossary_for,
     }
     for voice in args.voices.split(","):
-        refs: dict[str, list[str]] = {w: [] for w in ways}
-        hyps: dict[str, list[str]] = {w: [] for w in ways}
-        lost = dict.fromkeys(ways, 0)
+        pairs: dict[str, list[tuple[str, str]]] = {w: [] for w in ways}  # (said, heard)
         worse: list[str] = []
         for rubric in rubrics:
             text = rubric.reference.short
             audio = _say(text, voice, cache / f"{rubric.id}.{voice.replace(':', '-')}.wav")
-            per: dict[str, float] = {}
             for way, glossary in ways.items():
                 heard = transcriber.transcribe(audio, glossary=glossary(rubric)).text
-                refs[way].append(text)
-                hyps[way].append(heard)
-                lost[way] += not heard.strip()
-                per[way] = wer(text, heard)
-            if per["question"] >= per["general"] + 0.10:
-                worse.append(f"{rubric.id} {per['general']:.0%} -> {per['question']:.0%}")
-        print(
-            f"{voice}: {len(rubrics)} answers, {sum(len(normalize(t)) for t in refs['general'])} words"
-        )
-        for way in ways:
-            pooled = wer(" ".join(refs[way]), " ".join(hyps[way]))
-            print(f"  {way:10s} WER {pooled:6.1%}   lost answers {lost[way]}")
+                pairs[way].append((text, heard))
+            general, question = wer(*pairs["general"][-1]), wer(*pairs["question"][-1])
+            if question >= general + 0.10:
+                worse.append(f"{rubric.id} {general:.0%} -> {question:.0%}")
+        words = sum(len(normalize(said)) for said, _ in pairs["general"])
+        print(f"{voice}: {len(rubrics)} answers, {words} words")
+        for way, said_heard in pairs.items():
+            lost = sum(not heard.strip() for _, heard in said_heard)
+            print(f"  {way:10s} WER {corpus_wer(said_heard):6.1%}   lost answers {lost}")
         for line in worse:
             print(f"  question glossary worse: {line}")
 

@@ -1,8 +1,23 @@
 """Word lists behind Viva's text analysis: negators and negating phrases, denial and filler
 words, grammatical words, common speech-recognition slips, abbreviations and multi-word
-synonyms. Data only."""
+synonyms. Data only: the replacement tables are in `phrases.toml`."""
 
 from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+
+def _read_phrase_tables(path: Path) -> dict[str, dict[tuple[str, ...], tuple[str, ...]]]:
+    """Each table of `phrases.toml` as {words: replacement words}, both token tuples."""
+    tables = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {
+        name: {tuple(words.split()): tuple(meant.split()) for words, meant in table.items()}
+        for name, table in tables.items()
+    }
+
+
+_PHRASES = _read_phrase_tables(Path(__file__).with_name("phrases.toml"))
 
 # ---------------------------------------------------------------------------------------------
 # Word lists
@@ -73,114 +88,15 @@ picks choose want need would
 )
 """Words that signal a predicate or a connection between ideas."""
 
-# Speech-recognition slips and spoken spellings, as token sequences -> replacement tokens.
-ASR_FIXES: dict[tuple[str, ...], tuple[str, ...]] = {
-    ("sed",): ("sgd",),
-    ("s", "g", "d"): ("sgd",),
-    ("ess", "gee", "dee"): ("sgd",),
-    ("mini", "match"): ("mini", "batch"),
-    ("mini", "matches"): ("mini", "batches"),
-    ("mini", "bat"): ("mini", "batch"),
-    ("many", "batch"): ("mini", "batch"),
-    ("low", "array"): ("lora",),
-    ("laura",): ("lora",),
-    ("cooter",): ("cuda",),
-    ("could", "a", "kernel"): ("cuda", "kernel"),
-    ("atom", "optimizer"): ("adam", "optimizer"),
-    ("add", "them", "optimizer"): ("adam", "optimizer"),
-    ("drop", "out"): ("dropout",),
-    ("back", "prop"): ("backprop",),
-    ("back", "propagation"): ("backpropagation",),
-    ("over", "fitting"): ("overfitting",),
-    ("over", "fit"): ("overfit",),
-    ("over", "fits"): ("overfits",),
-    ("under", "fitting"): ("underfitting",),
-    ("gradient", "decent"): ("gradient", "descent"),
-    ("radiant", "descent"): ("gradient", "descent"),
-    ("great", "in", "descent"): ("gradient", "descent"),
-    ("learning", "weight"): ("learning", "rate"),
-    ("bachelor", "size"): ("batch", "size"),
-    ("bad", "size"): ("batch", "size"),
-    ("batch", "sized"): ("batch", "size"),
-    ("patch", "size"): ("batch", "size"),
-    ("v", "ram"): ("vram",),
-    ("h", "b", "m"): ("hbm",),
-    ("s", "ram"): ("sram",),
-    ("f", "p", "16"): ("fp16",),
-    ("fp", "16"): ("fp16",),
-    ("bf", "16"): ("bf16",),
-    ("b", "f", "16"): ("bf16",),
-    ("b", "float", "16"): ("bf16",),
-    ("fp", "32"): ("fp32",),
-    ("f", "p", "32"): ("fp32",),
-    ("soft", "max"): ("softmax",),
-    ("ray", "lu"): ("relu",),
-    ("o", "o", "m"): ("oom",),
-    ("n", "vidia"): ("nvidia",),
-    ("in", "video"): ("nvidia",),
-    ("kuda",): ("cuda",),
-    ("coda",): ("cuda",),
-    ("adam", "w"): ("adamw",),
-}
+ASR_FIXES = _PHRASES["asr_fixes"]
+"""Speech-recognition slips and spoken spellings: what Whisper wrote -> what was said."""
 
 
 # ---------------------------------------------------------------------------------------------
 # Abbreviations and synonyms
 # ---------------------------------------------------------------------------------------------
 
-ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "bn": ("batch", "norm"),
-    "ln": ("layer", "norm"),
-    "lr": ("learning", "rate"),
-    "lrs": ("learning", "rates"),
-    "gd": ("gradient", "descent"),
-    "sgd": ("stochastic", "gradient", "descent"),
-    "nn": ("neural", "network"),
-    "nns": ("neural", "networks"),
-    "dnn": ("deep", "neural", "network"),
-    "dnns": ("deep", "neural", "networks"),
-    "cnn": ("convolutional", "neural", "network"),
-    "cnns": ("convolutional", "neural", "networks"),
-    "rnn": ("recurrent", "neural", "network"),
-    "rnns": ("recurrent", "neural", "networks"),
-    "mlp": ("multilayer", "perceptron"),
-    "mlps": ("multilayer", "perceptrons"),
-    "llm": ("large", "language", "model"),
-    "llms": ("large", "language", "models"),
-    "kd": ("knowledge", "distillation"),
-    "oom": ("out", "of", "memory"),
-    "ooms": ("out", "of", "memory"),
-    "dp": ("data", "parallel"),
-    "ddp": ("distributed", "data", "parallel"),
-    "fsdp": ("fully", "sharded", "data", "parallel"),
-    "tp": ("tensor", "parallel"),
-    "pp": ("pipeline", "parallel"),
-    "amp": ("automatic", "mixed", "precision"),
-    "hbm": ("high", "bandwidth", "memory"),
-    "sm": ("streaming", "multiprocessor"),
-    "sms": ("streaming", "multiprocessors"),
-    "kv": ("key", "value"),
-    "val": ("validation",),
-    "wd": ("weight", "decay"),
-    "bs": ("batch", "size"),
-    "mse": ("mean", "squared", "error"),
-    "svm": ("support", "vector", "machine"),
-    "moe": ("mixture", "of", "experts"),
-    "grad": ("gradient",),
-    "grads": ("gradients",),
-    "param": ("parameter",),
-    "params": ("parameters",),
-    "ckpt": ("checkpoint",),
-    "attn": ("attention",),
-    "seqlen": ("sequence", "length"),
-    "batchnorm": ("batch", "norm"),
-    "layernorm": ("layer", "norm"),
-    "float16": ("fp16",),
-    "half": ("fp16",),
-    "bfloat16": ("bf16",),
-    "bfloat": ("bf16",),
-    "float32": ("fp32",),
-}
+ABBREVIATIONS = {words[0]: meaning for words, meaning in _PHRASES["abbreviations"].items()}
 """Abbreviations -> the words they stand for (applied to answers AND cues, so 'BN' meets a cue
 'batch norm' and a cue 'SGD' meets 'stochastic gradient descent'). 'half' only as 'half
 precision' (see `_SYNONYM_SEQS`)."""
@@ -189,25 +105,7 @@ _UPPER_ONLY = frozenset("bn ln gd kd dp tp pp sm sms wd bs".split())
 """Ambiguous in lower case ('ln' the natural log, 'bn' a billion, 'bs', 'pp', 'sm'): expanded only
 when written in capitals."""
 
-_SYNONYM_SEQS: dict[tuple[str, ...], tuple[str, ...]] = {
-    ("batch", "normalization"): ("batch", "norm"),
-    ("batch", "normalisation"): ("batch", "norm"),
-    ("layer", "normalization"): ("layer", "norm"),
-    ("layer", "normalisation"): ("layer", "norm"),
-    ("half", "precision"): ("fp16",),
-    ("half", "precision", "float"): ("fp16",),
-    ("single", "precision"): ("fp32",),
-    ("full", "precision"): ("fp32",),
-    ("brain", "float"): ("bf16",),
-    ("brain", "float", "16"): ("bf16",),
-    ("bfloat", "16"): ("bf16",),
-    ("float", "16"): ("fp16",),
-    ("float", "32"): ("fp32",),
-    ("seq", "len"): ("sequence", "length"),
-    ("seq", "length"): ("sequence", "length"),
-    ("multi", "layer", "perceptron"): ("multilayer", "perceptron"),
-    ("kv", "cache"): ("key", "value", "cache"),
-}
+_SYNONYM_SEQS = _PHRASES["synonyms"]
 """Multi-word variants -> one canonical spelling ('half precision' = 'fp16')."""
 
 

@@ -24,26 +24,26 @@ Verdict = Literal["entails", "contradicts", "neither"]
 the opposite (contradicts), or neither."""
 
 
-class KeyPointResult(BaseModel):
+class RubricItemResult(BaseModel):
+    """What the answer does with one rubric item: a key point or a misconception."""
+
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    covered: bool
     evidence: list[str] = Field(default_factory=list)
     judgement: Verdict = "neither"
     confidence: float = Field(default=0.0, ge=0, le=1)
     """How sure the judge is of `judgement` (0-1)."""
 
 
-class MisconceptionResult(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class KeyPointResult(RubricItemResult):
+    covered: bool
 
-    id: str
+
+class MisconceptionResult(RubricItemResult):
+    """`judgement` is 'entails' when the answer asserts the wrong claim (then `detected`)."""
+
     detected: bool
-    evidence: list[str] = Field(default_factory=list)
-    judgement: Verdict = "neither"
-    """'entails' when the answer asserts the wrong claim (then `detected`)."""
-    confidence: float = Field(default=0.0, ge=0, le=1)
 
 
 class Disagreement(BaseModel):

@@ -320,13 +320,6 @@ def reference_score(question: str, reference: str, answer: str, **options: Any) 
     return 4.0 * reference_similarity(question, reference, answer, **options)
 
 
-def semantic_available() -> bool:
-    """True when the optional semantic layer will be used."""
-    from agent.grading.semantic import available
-
-    return available()
-
-
 __all__ = [
     "combine",
     "credit",
@@ -335,7 +328,6 @@ __all__ = [
     "reference_components",
     "reference_score",
     "reference_similarity",
-    "semantic_available",
     "semantic_credit",
     "semantic_similarity",
     "token_alignment_recall",

@@ -127,6 +127,33 @@ def test_plain_text_resume_with_odd_layout(tmp_path):
     assert all("SKILLS" not in p.name and "JOHN" not in p.name for p in profile.projects)
 
 
+@pytest.mark.parametrize(
+    ("heading", "name", "role"),
+    [
+        (
+            "**Senior ML Engineer, Lumen Robotics** (2022 - present)",
+            "Lumen Robotics",
+            "Senior ML Engineer",
+        ),
+        ("Lumen Robotics, Senior ML Engineer", "Lumen Robotics", "Senior ML Engineer"),
+        ("ML Engineer at Fintra, Boston (2019-2022)", "Fintra", "ML Engineer"),
+        ("Software Engineer II @ Google", "Google", "Software Engineer II"),
+        ("Co-founder, Acme AI", "Acme AI", "Co-founder"),
+        (
+            "Research Scientist Intern, Meta AI (Summer 2023)",
+            "Meta AI",
+            "Research Scientist Intern",
+        ),
+        ("Lead scoring model, marketing team", "Lead scoring model, marketing team", ""),
+        ("Vision Transformer (ViT) pretraining", "Vision Transformer (ViT) pretraining", ""),
+    ],
+)
+def test_a_job_heading_names_the_company_and_the_title_apart(heading, name, role):
+    lines = ["## Experience", heading, "- Cut training time from 9 h to 2.6 h with FSDP."]
+    (project,) = extract_profile(lines).projects
+    assert (project.name, project.role) == (name, role)
+
+
 def test_pdf_resume_read_through_pypdf(tmp_path):
     path = tmp_path / "cv.pdf"
     write_pdf(path, PDF_LINES)

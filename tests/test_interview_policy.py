@@ -116,3 +116,32 @@ def test_a_shallow_level_whose_probes_would_ask_again_does_not_block_the_deeper_
     assert c.action == "follow_up", c.reason
     chosen = next(p for p in rubric.probes if p.id == c.probe_id)
     assert chosen.depth > baseline.depth and set(c.targets) <= set(missed)
+
+
+def test_a_probe_whose_main_ask_was_already_put_is_not_asked_again():
+    # The resume's metric probe asks how the result was measured; the authored "how did you know
+    # it was not noise?" asks that again (first target: evaluation-method) and must not follow it,
+    # even when the grader did not hear the answer's measurement.
+    from agent.cv.model import Project
+    from agent.cv.tailor import tailor
+
+    project = Project(
+        name="Lumen Robotics",
+        role="Senior ML Engineer",
+        technologies=["FSDP"],
+        metrics=["Cut epoch time from 9 h to 2.6 h with FSDP on 4 nodes."],
+        claims=["Cut epoch time from 9 h to 2.6 h with FSDP on 4 nodes."],
+        source_lines=[1, 2],
+    )
+    rubric = tailor(real_rubric("project-deep-dive"), project)
+    how_know = next(p for p in rubric.probes if p.id == "how-know")
+    assert how_know.targets[0] == "evaluation-method"
+    missed = [k.id for k in rubric.key_points]
+    asked: list[str] = ["cv-metric"]
+    for _ in range(len(rubric.probes)):
+        c = choose(rubric, missed=missed, detected=[], probes_asked=asked, follow_ups_left=9)
+        if c.action != "follow_up":
+            break
+        assert c.probe_id != "how-know"
+        asked.append(c.probe_id)
+    assert len(asked) > 2  # it went on to other probes

@@ -39,6 +39,7 @@ TECHNOLOGIES = (
     "YOLO", "diffusion", "RAG", "multimodal", "distributed training", "mixed precision",
     "quantization", "distillation", "reinforcement learning", "RLHF", "GNN", "transformer",
     "dual encoder", "cross-encoder", "A/B test", "gRPC", "FastAPI", "Flask", "React", "OpenCV",
+    "DALI", "FlashAttention", "ZeRO", "NVLink", "InfiniBand", "INT8", "FP8", "Nsight",
 )  # fmt: skip
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2023\u25e6\u2013\u25aa>]|\d{1,2}[.)])\s+")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -96,10 +97,36 @@ def _name_and_role(heading: str) -> tuple[str, str]:
         return text, ""
     name = parts[0]
     role = next((p for p in parts[1:] if ROLE_WORDS.search(p)), "")
-    if not role and "(" in name and ROLE_WORDS.search(name):
-        name, _, rest = name.partition("(")
-        role = rest.rstrip(")")
+    before, _, after = name.partition("(")
+    if not role and ROLE_WORDS.search(after):
+        name, role = before, after.rstrip(")")
+    elif after and ")" not in after:  # "(Summer 2023)" whose date was cut off above
+        name = before.strip() or name
+    if not role:
+        name, role = _job_title_apart(name)
     return name.strip(), role.strip()
+
+
+_JOB_TITLE = re.compile(
+    r"^(?:\S+\s+){0,5}?(?:\S+-)?"  # up to five words before it; "Co-" in "Co-founder"
+    r"(?:engineer|scientist|researcher|developer|lead|intern|manager|architect|founder|analyst|"
+    r"consultant|director)s?(?:\s+(?:i{1,3}|iv|[1-4]))?$"  # a level: "Engineer II"
+    r"|^(?:head|director|vp)\s+of\s+\S+(?:\s+\S+)?$",
+    re.I,
+)
+"""A whole part that is a job title ("Senior ML Engineer", "Research Intern", "Head of ML"),
+not a project that merely contains a role word ("Lead scoring model")."""
+
+
+def _job_title_apart(heading: str) -> tuple[str, str]:
+    """An experience heading "Title, Company" / "Company, Title" / "Title at Company" as (the
+    company, the title); any other heading unchanged, with no role."""
+    parts = [p.strip() for p in re.split(r",\s+|\s+at\s+|\s+@\s+", heading) if p.strip()]
+    titles = [p for p in parts if _JOB_TITLE.match(p)]
+    others = [p for p in parts if not _JOB_TITLE.match(p)]
+    if len(parts) < 2 or not titles or not others:
+        return heading, ""
+    return others[0], titles[0]
 
 
 GENERAL_TOOLS = frozenset(

@@ -12,7 +12,9 @@ probe that targets a key point the answer MISSED or a misconception it STATED:
    deeper on the same criterion as the probe just asked goes first, so a line of questioning is
    followed through before another starts;
 3. a probe already asked, or whose text was already asked anywhere in the session, is never
-   asked again, and neither is a probe that also targets a key point the answer already states;
+   asked again, and neither is a probe that also targets a key point the answer already states,
+   nor one whose main ask (its first target) an earlier probe on this question already put to
+   the candidate (they had their chance at it; asking again in other words is not listening);
 4. nothing left to probe (everything covered, or no probe for what is missing): move on.
 
 A follow-up opens with a short bridge quoting what the candidate said (`bridge.py`), so it is
@@ -76,9 +78,13 @@ def choose(
 
     detected_set, missed_set = set(detected), set(missed)
 
+    probed = {t for q in rubric.probes if q.id in asked for t in q.targets}
+
     def asks_again(p: Probe) -> bool:
-        # a probe that also asks for a key point the candidate already stated asks again
-        return any(rubric.key_point(t) is not None and t not in missed_set for t in p.targets)
+        # a probe that also asks for a key point the candidate already stated asks again, and so
+        # does one whose main ask (its first target) an earlier probe on this question asked for
+        stated = any(rubric.key_point(t) is not None and t not in missed_set for t in p.targets)
+        return stated or bool(p.targets and p.targets[0] in probed)
 
     def askable(p: Probe) -> bool:
         return open_(p) and bool(set(p.targets) & missed_set) and not asks_again(p)

@@ -355,6 +355,25 @@ def test_derive_rubric_splits_a_list_into_points():
     ]
 
 
+def test_derive_rubric_keeps_a_list_inside_a_long_sentence_whole():
+    # A long sentence is cut into clauses at its commas, but not inside an enumeration: "sequence
+    # length, number of layers and hidden size" stays with what grows with them.
+    rubric = derive_rubric(
+        "kv", "What is the KV cache in transformer inference, and what does it cost?",
+        "The KV cache stores the key and value projections of past tokens so they are not "
+        "recomputed at every step. The price is memory: the cache grows with batch size, sequence "
+        "length, number of layers and hidden size, and for long contexts it can exceed the model "
+        "weights.",
+    )  # fmt: skip
+    texts = [k.text for k in rubric.key_points]
+    assert (
+        "The price is memory, the cache grows with batch size, sequence length, number of layers "
+        "and hidden size." in texts
+    )
+    assert "For long contexts it can exceed the model weights." in texts
+    assert not any(t.startswith(("Sequence length", "Number of layers", "And ")) for t in texts)
+
+
 def test_reference_only_file_may_bring_its_own_probes(shipped):
     user_file(
         "probes.yaml",

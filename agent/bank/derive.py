@@ -72,7 +72,7 @@ def _clauses(sentence: str, question_stems: set[str]) -> list[str]:
     """Split a long sentence at clause boundaries, keeping each piece meaningful."""
     if len(words(sentence)) < LONG_SENTENCE_WORDS:
         return [sentence]
-    pieces = [p.strip() for p in _split_outside_brackets(sentence) if p.strip()]
+    pieces = _rejoin_lists([p.strip() for p in _split_outside_brackets(sentence) if p.strip()])
     merged: list[str] = []
     for piece in pieces:
         if merged and len(_novel(merged[-1], question_stems)) < MIN_CLAUSE_CONTENT:
@@ -83,6 +83,43 @@ def _clauses(sentence: str, question_stems: set[str]) -> list[str]:
         last = merged.pop()
         merged[-1] = f"{merged[-1]}, {last}"
     return merged
+
+
+_CLAUSE_OPENERS = frozenset(
+    "and or but so which while whereas because since although though then that who where when "
+    "if it its this these they we you as thus hence".split()
+)
+_AUXILIARIES = frozenset(
+    "is are was were be been being has have had do does did can could will would shall should "
+    "may might must".split()
+)
+
+
+def _rejoin_lists(pieces: list[str]) -> list[str]:
+    """Put an enumeration cut at its commas back together: in "the cache grows with batch size,
+    sequence length, number of layers and hidden size" the pieces after the first are list items
+    (short, no verb, not opening a clause, the last one closing with "and"/"or"), not clauses."""
+
+    def item(piece: str) -> bool:
+        ws = piece.lower().split()
+        return 0 < len(ws) <= 8 and ws[0] not in _CLAUSE_OPENERS and not set(ws) & _AUXILIARIES
+
+    def closes(piece: str) -> bool:
+        return re.search(r"\b(?:and|or)\b", piece) is not None
+
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        j = i
+        while j < len(pieces) and item(pieces[j]) and not closes(pieces[j]):
+            j += 1
+        if out and j < len(pieces) and item(pieces[j]) and closes(pieces[j]):
+            out[-1] = ", ".join([out[-1], *pieces[i : j + 1]])
+            i = j + 1
+        else:
+            out.append(pieces[i])
+            i += 1
+    return out
 
 
 _LIST_SEP = re.compile(r",\s*(?:and|or)\s+|,\s*|\s+and\s+|\s+or\s+")
@@ -116,7 +153,7 @@ def _split_outside_brackets(sentence: str) -> list[str]:
 
 
 def _as_point(text: str) -> str:
-    text = text.strip().rstrip(",;:")
+    text = re.sub(r"^(?:and|but|or|so)\s+", "", text.strip().rstrip(",;:"), flags=re.I)
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 

@@ -348,7 +348,7 @@ def derive_rubric(
             probes.append(
                 Probe(
                     id=f"probe-{kp.id}",
-                    question=f"Can you say more about {topic_phrase}?",
+                    question=f"How does {topic_phrase} come into this?",  # a point not yet said
                     targets=[kp.id],
                     depth=len(probes) + 1,
                 )

@@ -65,3 +65,32 @@ def test_the_policy_bridges_its_follow_up_and_prefers_the_probes_criterion(gd):
 def test_without_anything_said_the_probe_is_asked_as_written(gd):
     choice = choose(gd, missed=["step-size-role"], detected=[], probes_asked=[])
     assert choice.question == probe(gd, "lr-failure").question
+
+
+def test_a_misconception_probe_quotes_the_wrong_claim_and_no_other_probe_does(gd):
+    from agent.grading.offline import grade_offline
+    from agent.interview.bridge import said_from_grade
+
+    answer = (
+        "You take the gradient of the loss with respect to the weights and step the weights in "
+        "the opposite direction, scaled by the learning rate. Repeat until the loss stops going "
+        "down; it always finds the global minimum."
+    )
+    grade = grade_offline(gd, answer)
+    assert "always-global-optimum" in grade.detected_misconceptions
+    said = said_from_grade(gd, grade)
+    wrong = [s for s in said if s.wrong]
+    assert [s.key_point for s in wrong] == ["always-global-optimum"]
+    choice = choose(
+        gd,
+        missed=grade.missed_key_points,
+        detected=grade.detected_misconceptions,
+        probes_asked=[],
+        said=said,
+    )
+    assert "always-global-optimum" in choice.targets
+    assert choice.question.split('"')[1] == "it always finds the global minimum"
+    # A probe on something else quotes what the candidate got right, never the wrong claim.
+    other = next(p for p in gd.probes if "always-global-optimum" not in p.targets)
+    text = bridged(other, gd, said)
+    assert text.endswith(other.question) and "always finds" not in text.split('"')[1]

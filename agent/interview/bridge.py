@@ -2,7 +2,9 @@
 
 A follow-up opens with a short bridge that quotes the candidate's own words: a verbatim span
 the grader found as evidence for a key point they stated ("You mentioned "the baseline was
-BM25". Why a dual encoder rather than ...?"). The quote is data: it is cut to a clause, never
+BM25". Why a dual encoder rather than ...?"), or, for a probe on a misconception, the words that
+asserted it ("You said "it always finds the global minimum". Does gradient descent come with
+any promise of ending at the global optimum?"). The quote is data: it is cut to a clause, never
 carries text aimed at the grader or a question, and the engine's guards (no reference leak, no
 repeat) apply to the whole follow-up; when the quote cannot pass them, the probe is asked alone.
 """
@@ -27,11 +29,14 @@ _FILLERS = re.compile(r"\b(?:um+|uh+|erm|you know|i mean|like|basically|so)\b[,]
 
 @dataclass(frozen=True)
 class Said:
-    """A key point the candidate stated, with the verbatim words that state it."""
+    """A key point the candidate stated, or a misconception they asserted (`wrong`), with the
+    verbatim words that state it."""
 
     key_point: str
     criterion: str
     quote: str
+    wrong: bool = False
+    """A misconception's words: quoted only by a probe on that misconception."""
 
 
 def _clause(quote: str) -> str | None:
@@ -68,7 +73,10 @@ def bridged(probe: Probe, rubric: Rubric, said: Sequence[Said]) -> str:
         for t in probe.targets
         if (item := rubric.key_point(t) or rubric.misconception(t)) is not None
     }
-    ranked = sorted(said, key=lambda s: s.criterion not in criteria)
+    usable = [s for s in said if not s.wrong or s.key_point in probe.targets]
+    ranked = sorted(
+        usable, key=lambda s: (s.key_point not in probe.targets, s.criterion not in criteria)
+    )
     for said_item in ranked:
         clause = _clause(said_item.quote)
         if clause is None:
@@ -84,10 +92,15 @@ def bridged(probe: Probe, rubric: Rubric, said: Sequence[Said]) -> str:
 
 
 def said_from_grade(rubric: Rubric, grade) -> list[Said]:
-    """Covered key points with their evidence, from a `Grade` (offline or LLM)."""
+    """Covered key points and detected misconceptions with their evidence, from a `Grade`
+    (offline or LLM)."""
     out: list[Said] = []
     for k in grade.key_points:
         kp = rubric.key_point(k.id)
         if k.covered and k.evidence and kp is not None:
             out.append(Said(k.id, kp.criterion, k.evidence[0]))
+    for m in grade.misconceptions:
+        mc = rubric.misconception(m.id)
+        if m.detected and m.evidence and mc is not None:
+            out.append(Said(m.id, mc.criterion, m.evidence[0], wrong=True))
     return out

@@ -73,7 +73,8 @@ class HomeScreen(OverviewScreen):
         tracks.clear_options()
         for t in data.tracks:
             label = Text.assemble(
-                (t.title, "bold"), f"\n{t.questions} questions, {t.minutes:.0f} min"
+                (t.title, "bold"),
+                f"\n{t.questions} question{'s' if t.questions != 1 else ''}, {t.minutes:.0f} min",
             )
             tracks.add_option(Option(label, id=t.id))
         if data.tracks:

@@ -299,3 +299,33 @@ def test_offline_grader_generalizes_to_an_independent_holdout(run_viva):
         > kinds["partial"]["mean"]
         > kinds["weak"]["mean"]
     )
+
+
+WRONG_GD = (
+    "You take the gradient of the loss with respect to the weights and step the weights in the "
+    "opposite direction, scaled by the learning rate. Repeat until the loss stops going down; it "
+    "always finds the global minimum."
+)
+CORRECTION_GD = (
+    "Hmm, no, actually only for convex losses. For neural nets it can end in a local minimum or "
+    "a saddle point."
+)
+
+
+def test_a_wrong_claim_corrected_in_a_later_answer_costs_half_its_penalty(bank):
+    # Everything said to a question is graded as one text, one answer per line.
+    gd = bank.rubric("gradient-descent")
+    criterion = next(m.criterion for m in gd.misconceptions if m.id == "always-global-optimum")
+
+    def guarantees(text):
+        grade = grade_offline(gd, text)
+        assert "always-global-optimum" in grade.detected_misconceptions
+        return grade, next(c for c in grade.criteria if c.id == criterion)
+
+    corrected, fixed = guarantees(f"{WRONG_GD}\n{CORRECTION_GD}")
+    same_answer, kept = guarantees(f"{WRONG_GD} {CORRECTION_GD}")
+    wrong_last, last = guarantees(f"{CORRECTION_GD}\n{WRONG_GD}")
+    assert "corrected in a later answer" in fixed.rationale and "(-1)" in fixed.rationale
+    assert fixed.score == kept.score + 1 and corrected.overall > same_answer.overall
+    for rationale in (kept.rationale, last.rationale):  # no later answer corrects it
+        assert "corrected" not in rationale and "(-2)" in rationale

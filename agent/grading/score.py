@@ -6,7 +6,8 @@ the rubric's 0-4 scale by a calibration curve that rises fast at first: an answe
 the core of a criterion tersely sits at 2-3, as a human interviewer would put it, and only a
 full one reaches 4 (`LEVEL_CURVE`; measured on the development set, see README). Then:
 - a key point the answer contradicts costs `CONTRADICTION_PENALTY` levels on its criterion,
-  and an asserted misconception its authored penalty;
+  and an asserted misconception its authored penalty (half of it when a later answer to the
+  question states the right key point: the candidate corrected themselves);
 - a phrase a level-1 or level-2 descriptor quotes ('Says "more threads is faster"') lifts the
   criterion to that level at least;
 - vague but relevant talk earns at most `RELEVANCE_MAX` of the scale;
@@ -39,6 +40,9 @@ Fitted on the development set (tests/data/dev_blind.jsonl, MAE): answers written
 key points in words the key-point judge often misses, and the holistic similarity to the
 reference answer ranks them better; coverage keeps the criteria apart."""
 CONTRADICTION_PENALTY = 2.0
+CORRECTED_SHARE = 0.5
+"""Share of a misconception's penalty kept when a later answer to the same question states the
+right key point (the candidate corrected themselves after a follow-up)."""
 RELEVANCE_MAX = 0.25
 RELEVANCE_HITS = 3
 REFERENCE_LIFT = 0.2
@@ -122,6 +126,21 @@ def _reference_boost(index: RubricIndex, answer: AnalyzedAnswer) -> float:
     return min(1.0, recall / 0.5) * quality
 
 
+def corrected_later(
+    text: str, wrong: tuple[str, ...] | list[str], right: list[tuple[str, ...]]
+) -> str | None:
+    """The quote of a key point (on the wrong claim's criterion) that a later answer states:
+    everything said to a question is graded as one text, one answer per line, so a statement
+    after a line break that follows the wrong claim is the candidate correcting themselves."""
+    ends = [text.find(q) + len(q) for q in wrong if q and q in text]
+    if not ends:
+        return None
+    line_break = text.find("\n", max(ends))
+    if line_break < 0:
+        return None
+    return next((q for quotes in right for q in quotes if q and q in text[line_break:]), None)
+
+
 def score_criteria(
     rubric: Rubric,
     answer: AnalyzedAnswer,
@@ -196,8 +215,11 @@ def score_criteria(
         for mc in rubric.misconceptions:
             j = by_id[mc.id]
             if mc.criterion == crit.id and j.verdict == "entails":
-                penalty += mc.penalty
-                parts.append(f"wrong claim '{mc.id}' (-{mc.penalty})")
+                fix = corrected_later(answer.text, j.quotes, [by_id[k].quotes for k in found])
+                cost = mc.penalty * (CORRECTED_SHARE if fix else 1.0)
+                penalty += cost
+                later = f", corrected in a later answer ('{fix}')" if fix else ""
+                parts.append(f"wrong claim '{mc.id}'{later} (-{cost:g})")
                 evidence += [q for q in j.quotes if q not in evidence]
         raw = max(0.0, min(4.0, raw - penalty))
         if bag and raw > BAG_CAP:

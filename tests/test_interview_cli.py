@@ -108,18 +108,22 @@ class _Lines:
                 return event
 
 
-def test_sigkill_mid_session_then_resume(viva_home, run_viva):
-    env = dict(os.environ, VIVA_HOME=str(viva_home))
-    proc = subprocess.Popen(
+def _jsonl_interview(viva_home) -> subprocess.Popen:
+    """`viva interview --no-tui --jsonl` as a live process: answers go to its stdin."""
+    return subprocess.Popen(
         [sys.executable, "-m", "agent", "interview", "--no-tui", "--jsonl"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=dict(os.environ, VIVA_HOME=str(viva_home)),
         cwd=str(REPO),
         bufsize=1,
     )
+
+
+def test_sigkill_mid_session_then_resume(viva_home, run_viva):
+    proc = _jsonl_interview(viva_home)
     try:
         lines = _Lines(proc.stdout)
         start = lines.until(lambda e: e["type"] == "session_start")
@@ -195,3 +199,31 @@ def test_llm_policy_failure_is_reported_once_and_the_interview_goes_on(run_viva)
     assert notes[0].startswith(f"(note) The LLM interviewer at {url} failed (")
     assert notes[0].endswith("continuing offline.")
     assert "[Question 2/4]" in r.stdout and "[Follow-up]" in r.stdout
+
+
+def test_ctrl_c_keeps_the_unsent_answer_and_resume_shows_it(viva_home, run_viva):
+    proc = _jsonl_interview(viva_home)
+    half = "Gradient descent steps against the gradient"
+    try:
+        lines = _Lines(proc.stdout)
+        sid = lines.until(lambda e: e["type"] == "session_start")["session_id"]
+        lines.until(lambda e: e["type"] == "question")
+        proc.stdin.write(f"{half}\nof the loss,\n")  # two lines typed, no empty line: not sent
+        proc.stdin.flush()
+        time.sleep(2.0)  # the process reads them at once: it is waiting on stdin
+        os.kill(proc.pid, signal.SIGINT)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert "Traceback" not in proc.stderr.read()
+    rec = read_session(sid)
+    assert not [t for t in rec.turns if t.answer]  # nothing was sent as an answer
+    drafts = [e for e in rec.events if e["type"] == "draft"]
+    assert [d["text"] for d in drafts] == [f"{half}\nof the loss,"]
+
+    resumed = run_viva("interview", "--no-tui", "--resume", sid, input="")
+    assert resumed.returncode == 0, resumed.stderr
+    shown = resumed.stdout.split("(your unsent answer from last time", 1)[1]
+    assert f"{half}\nof the loss," in shown

@@ -132,6 +132,9 @@ async def test_text_interview_from_home_to_debrief(viva_home):
     assert list_sessions()[0].id == sid
 
 
+UNSENT = "Half an answer: it only promises a local minimum unless"
+
+
 async def test_quit_mid_interview_keeps_answers_and_home_offers_resume(viva_home):
     write_track(viva_home)
     app = VivaApp(load_settings(), readiness=NO_MIC, track=SHORT_TRACK)
@@ -142,11 +145,14 @@ async def test_quit_mid_interview_keeps_answers_and_home_offers_resume(viva_home
         await pilot.press("ctrl+s")
         await settle(pilot)
         sid = app.interview.session_id
+        await type_answer(pilot, UNSENT)  # typed, not sent: kept as a draft on quit
         await pilot.press("ctrl+q")
         await pilot.pause()
     record = read_session(sid)
     assert record.status == "interrupted"
     assert any(e["type"] == "answer" and e["text"] == GD_STRONG for e in record.events)
+    assert not any(e["type"] == "answer" and e["text"] == UNSENT for e in record.events)
+    assert [e["text"] for e in record.events if e["type"] == "draft"] == [UNSENT]
 
     # A new app: the home screen offers to resume, and `r` continues where it stopped.
     app = VivaApp(load_settings(), readiness=NO_MIC)
@@ -161,6 +167,8 @@ async def test_quit_mid_interview_keeps_answers_and_home_offers_resume(viva_home
         assert app.interview.session_id == sid
         assert "Resumed" in transcript_text(screen)
         assert GD_STRONG in transcript_text(screen)
+        assert screen.query_one("#answer", TextArea).text == UNSENT
+        assert "back in the answer box" in transcript_text(screen)
 
 
 async def test_skip_repeat_and_help(viva_home):

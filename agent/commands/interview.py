@@ -110,6 +110,8 @@ class PlainText:
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self._out_lock = threading.Lock()
+        self._typed: list[str] = []
+        """The lines of the answer being typed (kept as a draft if the interview stops)."""
 
     # ---- output ----
     def _line(self, text: str = "") -> None:
@@ -152,7 +154,7 @@ class PlainText:
     # ---- input ----
     def _read_answer(self) -> str | None:
         """Lines up to an empty line. None at EOF with nothing typed."""
-        lines: list[str] = []
+        lines = self._typed = []
         while True:
             line = self.stdin.readline()
             if line == "":
@@ -180,6 +182,9 @@ class PlainText:
         try:
             while iv.current is not None:
                 self._show(iv.current)
+                if iv.draft and not self.jsonl:
+                    self._line("(your unsent answer from last time, to type again or change:)")
+                    self._line(iv.draft)
                 text = self._read_answer()
                 if text is None:
                     iv.end("eof")
@@ -187,7 +192,11 @@ class PlainText:
                 reply = iv.answer(text, source="typed")
                 self._notices(reply.notices)
         except KeyboardInterrupt:
-            iv.end("quit")
+            draft = "\n".join(self._typed)
+            iv.end("quit", draft=draft)
+            if not self.jsonl:
+                kept = " with your unsent answer" if draft.strip() else ""
+                self._line(f"\n'viva interview --resume {iv.session_id}' continues it{kept}.")
             raise
         iv.wait_for_grades(timeout=max(30.0, self.settings.call_budget))
         self._notices(iv.take_notices())

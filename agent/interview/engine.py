@@ -49,7 +49,7 @@ from agent.interview.journaling import EventWriter
 from agent.interview.replies import non_answer_step, reply_intent, rubric_vocabulary
 from agent.interview.state import ConversationState, Prompt, QuestionState
 from agent.interview.summary import QuestionSummary, Summary, build_summary
-from agent.sessions.events import AnswerGiven, Notice, SessionEnd, SessionStart
+from agent.sessions.events import AnswerGiven, DraftKept, Notice, SessionEnd, SessionStart
 from agent.sessions.journal import Journal
 from agent.sessions.store import build_record
 
@@ -238,6 +238,13 @@ class Interview:
         return self.state.finished
 
     @property
+    def draft(self) -> str:
+        """What the candidate had not sent for the current question when the interview last
+        stopped ('' when nothing is kept): a resume puts it back in front of them."""
+        kept, prompt = self.state.draft, self.current
+        return kept[1] if kept and prompt is not None and kept[0] == prompt.question_id else ""
+
+    @property
     def end_reason(self) -> str | None:
         """completed | time | quit | eof | error once finished, else None."""
         return self.state.end_reason if self.state.finished else None
@@ -316,11 +323,22 @@ class Interview:
             self._reask(prompt, kind="repeat")
             return self.current
 
-    def end(self, reason: Literal["quit", "eof", "completed", "time", "error"] = "quit") -> None:
-        """Stop now. Answers given so far keep their grades; an unanswered question is not scored."""
+    def end(
+        self,
+        reason: Literal["quit", "eof", "completed", "time", "error"] = "quit",
+        *,
+        draft: str = "",
+    ) -> None:
+        """Stop now. Answers given so far keep their grades; an unanswered question is not scored.
+        `draft`: text typed (or transcribed) but not sent, journaled for a resume."""
         with self._lock:
             if self.state.finished:
                 return
+            prompt = self.state.current
+            if draft.strip() and prompt is not None:
+                self._log.emit(
+                    DraftKept(turn=prompt.turn, question_id=prompt.question_id, text=draft)
+                )
             q = self.state.qstate
             if q is not None and q.answer_text().strip() and not q.done:
                 self._finalize(q)

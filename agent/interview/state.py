@@ -106,6 +106,9 @@ class ConversationState:
     """The LLM policy failed once; the offline policy runs for the rest of the session."""
     finished: bool = False
     end_reason: str | None = None
+    draft: tuple[str, str] | None = None
+    """(question id, text) the candidate had not sent when the interview last stopped; an answer
+    clears it."""
 
     @classmethod
     def from_start(cls, event: dict[str, Any]) -> ConversationState:
@@ -165,6 +168,8 @@ class ConversationState:
         elif kind == "notice":
             if event.get("kind") == "fallback" and event.get("source", "policy") == "policy":
                 self.fallback = True
+        elif kind == "draft":
+            self.draft = (str(event.get("question_id", "")), str(event.get("text", "")))
         elif kind == "session_end":
             self.finished = True
             self.end_reason = event.get("reason")
@@ -215,6 +220,7 @@ class ConversationState:
         if intent not in GRADED and intent not in (Intent.SKIP, Intent.DONT_KNOW):
             q.non_answers += 1
         self.answered_turns.add(turn)
+        self.draft = None
 
 
 def normalize_question(text: str) -> str:

@@ -58,6 +58,16 @@ class AnswerGiven(_Event):
     """How long the candidate took to answer."""
 
 
+class DraftKept(_Event):
+    """What the candidate had typed (or had transcribed) for a prompt but not sent when the
+    interview stopped; a resume puts it back in front of them. An answer replaces it."""
+
+    type: Literal["draft"] = "draft"
+    turn: int
+    question_id: str
+    text: str
+
+
 class GradeRecorded(_Event):
     type: Literal["grade"] = "grade"
     turn: int
@@ -92,6 +102,13 @@ class SessionEnd(_Event):
 
 
 Event = Annotated[
-    SessionStart | QuestionAsked | AnswerGiven | GradeRecorded | Decision | Notice | SessionEnd,
+    SessionStart
+    | QuestionAsked
+    | AnswerGiven
+    | DraftKept
+    | GradeRecorded
+    | Decision
+    | Notice
+    | SessionEnd,
     Field(discriminator="type"),
 ]

@@ -203,8 +203,13 @@ class VivaApp(App[int]):
         if iv is None or iv.finished:
             return
         self.last_session = iv.session_id
+        from agent.tui.screens.interview import InterviewScreen
+
+        draft = next(
+            (s.unsent_text() for s in self.screen_stack if isinstance(s, InterviewScreen)), ""
+        )
         # end() takes the engine lock: if an answer is being processed, wait a little for it.
-        thread = threading.Thread(target=_safe_end, args=(iv, reason), daemon=True)
+        thread = threading.Thread(target=_safe_end, args=(iv, reason, draft), daemon=True)
         thread.start()
         thread.join(timeout)
         if not thread.is_alive():
@@ -240,9 +245,9 @@ class VivaApp(App[int]):
             )
 
 
-def _safe_end(iv, reason: str) -> None:
+def _safe_end(iv, reason: str, draft: str = "") -> None:
     try:
-        iv.end(reason)
+        iv.end(reason, draft=draft)
     except Exception:  # noqa: BLE001 - every answer is already journaled; nothing to lose
         pass
 

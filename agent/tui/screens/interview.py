@@ -170,6 +170,9 @@ class InterviewScreen(VoiceControl, StreamingDisplay):
         for notice in self.iv.take_notices():
             self.show_notice(notice)
         self._show_prompt(self.iv.current)
+        if self.iv.draft:
+            self.query_one("#answer", TextArea).text = self.iv.draft
+            self.note("Your unsent answer from last time is back in the answer box.")
         self._update_status()
 
     def on_interview_failed(self, message: InterviewFailed) -> None:
@@ -287,13 +290,17 @@ class InterviewScreen(VoiceControl, StreamingDisplay):
         self.busy = "ending"
         self._update_status()
         self.note("interview ended by the candidate")
-        self._send_end()
+        self._send_end(self.unsent_text())
+
+    def unsent_text(self) -> str:
+        """The answer box's text, not sent yet: kept as a draft when the interview stops."""
+        return self.query_one("#answer", TextArea).text
 
     @work(thread=True, exclusive=True, group="end")
-    def _send_end(self) -> None:
+    def _send_end(self, draft: str) -> None:
         # Not in the "engine" group: ending must not cancel an answer being graded.
         try:
-            self.iv.end("quit")
+            self.iv.end("quit", draft=draft)
         except Exception as exc:  # noqa: BLE001
             self.post_message(InterviewFailed("end", str(exc)))
             return

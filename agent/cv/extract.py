@@ -4,7 +4,8 @@ Deterministic and conservative. A *project* is a heading followed by bullets or 
 Markdown heading, a bold line, or any short line that bullets follow. Headings that name a
 resume section ("Experience", "Projects") set the section; sections that hold no projects
 (education, skills, contact...) are skipped. Per project: the name (the heading up to its first
-separator), the role (a "Role:" line, or a heading part naming one), the technologies (a
+separator; for a job, "ML Engineer | Fintra | 2019", "ML Engineer at Fintra", the organisation),
+the role (a "Role:" line, or a heading part naming one), the technologies (a
 "Tech:" / "Stack:" line, and known technology names anywhere in it), the metrics (bullets with a
 number that is not a year), every bullet as a claim, and the lines it came from.
 """
@@ -26,7 +27,8 @@ PROJECT_SECTIONS = {
 }  # fmt: skip
 ROLE_WORDS = re.compile(
     r"\b(engineer|scientist|researcher|developer|lead|intern|manager|architect|founder|"
-    r"analyst|student|owner|consultant|head|director)\b",
+    r"analyst|student|owner|consultant|head|director|assistant|maintainer|fellow|postdoc|"
+    r"professor|lecturer|staff|cto|ceo)\b",
     re.I,
 )
 TECHNOLOGIES = (
@@ -44,10 +46,10 @@ TECHNOLOGIES = (
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2023\u25e6\u2013\u25aa>]|\d{1,2}[.)])\s+")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _DECOR = re.compile(r"[*_`#]+")
-_SEPARATORS = re.compile(r"\s+[|\u2014\u2013-]\s+|\s*\|\s*|:\s+(?=[A-Z])")
+_SEPARATORS = re.compile(r"\s+[|\u2014\u2013\u00b7\u2022-]\s+|\s*\|\s*|:\s+(?=[A-Z])")
 _DATE = re.compile(
     r"\b(?:(?:19|20)\d{2}|present|now|current|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|"
-    r"nov|dec)\b[\w .,/-]*$",
+    r"nov|dec|(?:summer|fall|autumn|winter|spring)\s+(?:19|20)\d{2})\b[\w .,/()\u2013\u2014-]*$",
     re.I,
 )
 _TECH_LINE = re.compile(
@@ -79,7 +81,7 @@ def _is_heading(lines: list[str], i: int) -> bool:
     if not line.strip() or _BULLET.match(line) or _TECH_LINE.match(line) or _ROLE_LINE.match(line):
         return False
     text = _plain(line)
-    if not text or len(text) > 90 or text.endswith((".", ",", ";")):
+    if not text or len(text) > 120 or text.endswith((".", ",", ";")):
         return False
     if _MD_HEADING.match(line) or re.fullmatch(r"\s*(\*\*|__).+(\*\*|__)\s*", line):
         return True
@@ -88,30 +90,61 @@ def _is_heading(lines: list[str], i: int) -> bool:
 
 
 def _name_and_role(heading: str) -> tuple[str, str]:
+    """(what the interviewer calls the entry, the candidate's role in it) from its heading: a
+    project ("Semantic search - Lead Engineer (2023)") or a job, whose name is the organisation
+    ("ML Engineer | Fintra | 2019-2022", "Research Intern (Microsoft Research)")."""
     text = _plain(heading)
     text = re.sub(r"^(?:project\s*[:\-]\s*)", "", text, flags=re.I)
-    parts = [p.strip(" ,()") for p in _SEPARATORS.split(text) if p and p.strip(" ,()")]
-    parts = [_DATE.sub("", p).strip(" ,()") or p for p in parts]
-    parts = [p for p in parts if p and not _DATE.fullmatch(p)]
+    parts = [_undated(p) for p in _SEPARATORS.split(text)]
+    parts = [p for p in parts if p]
     if not parts:
         return text, ""
-    name = parts[0]
-    role = next((p for p in parts[1:] if ROLE_WORDS.search(p)), "")
-    before, _, after = name.partition("(")
-    if not role and ROLE_WORDS.search(after):
-        name, role = before, after.rstrip(")")
-    elif after and ")" not in after:  # "(Summer 2023)" whose date was cut off above
-        name = before.strip() or name
+    first, role = _parenthesised(parts[0])
+    if not role and _JOB_TITLE.match(first):
+        # "Title | Company | City": the organisation is the first part that is not a title
+        company = next((p for p in parts[1:] if not _JOB_TITLE.match(p)), "")
+        if company:  # "Microsoft, Redmond, WA": the place after the comma is not the name
+            return _parenthesised(company)[0].split(", ")[0], first
+    role = role or next((p for p in parts[1:] if ROLE_WORDS.search(p)), "")
     if not role:
-        name, role = _job_title_apart(name)
-    return name.strip(), role.strip()
+        return _job_title_apart(first)
+    return first, role
+
+
+def _undated(part: str) -> str:
+    """A heading part without its dates ("" if it is only a date): "ML Engineer (2021-2023)" ->
+    "ML Engineer", "torch-prune (Maintainer, 2021-present)" -> "torch-prune (Maintainer)"."""
+    part = part.strip(" ,")
+    if _DATE.fullmatch(part.strip("()")):
+        return ""
+    undated = _DATE.sub("", part).strip(" ,")
+    if undated.count("(") > undated.count(")"):  # the date and its closing bracket were cut
+        head, _, inside = undated.rpartition("(")
+        inside = inside.strip(" ,")
+        undated = f"{head.strip()} ({inside})" if inside else head.strip(" ,")
+    return undated or part
+
+
+def _parenthesised(part: str) -> tuple[str, str]:
+    """A part "Name (Role)" or "Title (Organisation)" as (name, role); any other part as it is,
+    with no role ("Vision Transformer (ViT) pretraining" keeps its brackets)."""
+    m = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", part)
+    if m is None:
+        return part, ""
+    before, inside = m.group(1).strip(), m.group(2).strip()
+    if ROLE_WORDS.search(inside):
+        return before, inside
+    if _JOB_TITLE.match(before):
+        return inside, before
+    return part, ""
 
 
 _JOB_TITLE = re.compile(
     r"^(?:\S+\s+){0,5}?(?:\S+-)?"  # up to five words before it; "Co-" in "Co-founder"
     r"(?:engineer|scientist|researcher|developer|lead|intern|manager|architect|founder|analyst|"
-    r"consultant|director)s?(?:\s+(?:i{1,3}|iv|[1-4]))?$"  # a level: "Engineer II"
-    r"|^(?:head|director|vp)\s+of\s+\S+(?:\s+\S+)?$",
+    r"consultant|director|student|fellow|postdoc|professor|lecturer|maintainer|cto|ceo|"
+    r"(?:research|teaching)\s+assistant)s?(?:\s+(?:i{1,3}|iv|[1-4]))?$"  # "Engineer II"
+    r"|^(?:head|director|vp)\s+of\s+\S+(?:\s+\S+)?$|^member\s+of\s+(?:the\s+)?technical\s+staff$",
     re.I,
 )
 """A whole part that is a job title ("Senior ML Engineer", "Research Intern", "Head of ML"),

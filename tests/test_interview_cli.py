@@ -222,6 +222,9 @@ def test_ctrl_c_keeps_the_unsent_answer_and_resume_shows_it(viva_home, run_viva)
     assert not [t for t in rec.turns if t.answer]  # nothing was sent as an answer
     drafts = [e for e in rec.events if e["type"] == "draft"]
     assert [d["text"] for d in drafts] == [f"{half}\nof the loss,"]
+    assert rec.draft == f"{half}\nof the loss,"
+    shown = run_viva("sessions", "show", sid).stdout
+    assert "Unsent answer" in shown and half in shown
 
     resumed = run_viva("interview", "--no-tui", "--resume", sid, input="")
     assert resumed.returncode == 0, resumed.stderr

@@ -85,6 +85,7 @@ def _show(session_id: str, as_json: bool) -> int:
                 for t in rec.turns
             ],
             "notices": [n.get("message") for n in rec.notices],
+            "draft": rec.draft,
         }
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
@@ -103,6 +104,9 @@ def _show(session_id: str, as_json: bool) -> int:
             print(
                 f"    grade {float(g.get('overall', 0)):.1f}/4 ({g.get('grade', {}).get('grader', '?')})"
             )
+    if rec.draft:
+        draft = rec.draft.replace("\n", "\n    ")
+        print(f"\nUnsent answer, back in the answer box on a resume:\n    {draft}")
     for n in rec.notices:
         if n.get("kind") != "info":
             print(f"(note) {n.get('message')}")

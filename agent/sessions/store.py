@@ -84,6 +84,8 @@ class SessionRecord:
     questions: list[QuestionRecord] = field(default_factory=list)
     notices: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
+    draft: str | None = None
+    """An answer typed but not sent when the session stopped (kept for a resume), if any."""
 
     @property
     def answered(self) -> int:
@@ -169,6 +171,7 @@ def build_record(session_id: str, path: Path, events: list[dict[str, Any]]) -> S
                     q.follow_ups += 1
                 last_question_seq = int(ev.get("seq", 0) or 0)
             elif kind == "answer":
+                rec.draft = None
                 turn = by_turn.get(int(ev["turn"]))
                 if turn is not None:
                     turn.answer = ev
@@ -189,6 +192,8 @@ def build_record(session_id: str, path: Path, events: list[dict[str, Any]]) -> S
                     turn.decisions.append(ev)
             elif kind == "notice":
                 rec.notices.append(ev)
+            elif kind == "draft":
+                rec.draft = str(ev.get("text", "")) or None
             elif kind == "session_end":
                 last_end = ev
         except (KeyError, TypeError, ValueError):

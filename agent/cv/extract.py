@@ -28,7 +28,7 @@ PROJECT_SECTIONS = {
 ROLE_WORDS = re.compile(
     r"\b(engineer|scientist|researcher|developer|lead|intern|manager|architect|founder|"
     r"analyst|student|owner|consultant|head|director|assistant|maintainer|fellow|postdoc|"
-    r"professor|lecturer|staff|cto|ceo)\b",
+    r"professor|lecturer|staff|cto|ceo|contributor|candidate)\b",
     re.I,
 )
 TECHNOLOGIES = (
@@ -46,7 +46,7 @@ TECHNOLOGIES = (
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2023\u25e6\u2013\u25aa>]|\d{1,2}[.)])\s+")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _DECOR = re.compile(r"[*_`#]+")
-_SEPARATORS = re.compile(r"\s+[|\u2014\u2013\u00b7\u2022-]\s+|\s*\|\s*|:\s+(?=[A-Z])")
+_SEPARATORS = re.compile(r"\s+[|/\u2014\u2013\u00b7\u2022-]\s+|\s*\|\s*|:\s+(?=[A-Z])")
 _DATE = re.compile(
     r"\b(?:(?:19|20)\d{2}|present|now|current|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|"
     r"nov|dec|(?:summer|fall|autumn|winter|spring)\s+(?:19|20)\d{2})\b[\w .,/()\u2013\u2014-]*$",
@@ -93,22 +93,43 @@ def _name_and_role(heading: str) -> tuple[str, str]:
     """(what the interviewer calls the entry, the candidate's role in it) from its heading: a
     project ("Semantic search - Lead Engineer (2023)") or a job, whose name is the organisation
     ("ML Engineer | Fintra | 2019-2022", "Research Intern (Microsoft Research)")."""
-    text = _plain(heading)
-    text = re.sub(r"^(?:project\s*[:\-]\s*)", "", text, flags=re.I)
-    parts = [_undated(p) for p in _SEPARATORS.split(text)]
-    parts = [p for p in parts if p]
+    columns = re.sub(r"\t+| {3,}", " | ", heading.strip())  # tab- or space-aligned columns
+    text = re.sub(r"^(?:project\s*[:\-]\s*)", "", _plain(columns), flags=re.I)
+    parts = [p for p in (_undated(x) for x in _SEPARATORS.split(text)) if p]
+    parts = [p for p in parts if not _QUALIFIER.fullmatch(p)] or parts
+    if len(parts) > 1 and _LABEL.fullmatch(parts[0]):  # "Kaggle: <competition>"
+        parts = parts[1:]
     if not parts:
         return text, ""
-    first, role = _parenthesised(parts[0])
-    if not role and _JOB_TITLE.match(first):
-        # "Title | Company | City": the organisation is the first part that is not a title
-        company = next((p for p in parts[1:] if not _JOB_TITLE.match(p)), "")
-        if company:  # "Microsoft, Redmond, WA": the place after the comma is not the name
-            return _parenthesised(company)[0].split(", ")[0], first
-    role = role or next((p for p in parts[1:] if ROLE_WORDS.search(p)), "")
-    if not role:
-        return _job_title_apart(first)
-    return first, role
+    first, inside = _trailing_brackets(parts[0])
+    if _JOB_TITLE.match(first):
+        if inside and not ROLE_WORDS.search(inside) and not _QUALIFIER.fullmatch(inside):
+            return inside, first  # "Title (Company) | City"
+        # "Title | Company, City": the organisation is the first part that is not a title
+        for part in parts[1:]:
+            org = _trailing_brackets(part.split(", ")[0])[0]
+            if not _JOB_TITLE.match(org):
+                return org, first
+    if inside and ROLE_WORDS.search(inside):
+        return first, _trailing_brackets(inside)[0]  # "Project (Role)"
+    role = next((_trailing_brackets(p)[0] for p in parts[1:] if ROLE_WORDS.search(p)), "")
+    return (first, role) if role else _job_title_apart(first)
+
+
+_QUALIFIER = re.compile(
+    r"full[- ]time|part[- ]time|contract(?:or)?|freelance|remote|hybrid|on[- ]?site|internship|"
+    r"(?:personal|side|solo|team|course|class|open[- ]source)(?:\s+project)?|"
+    r"(?:internal\s+)?hackathon",
+    re.I,
+)
+"""A heading part or bracket that says how or why the work was done, never what it is called."""
+
+_LABEL = re.compile(
+    r"kaggle|(?:(?:master|bachelor|diploma|phd|honou?rs)(?:'?s)?\s+)?thesis|capstone(?:\s+project)?|"
+    r"(?:senior\s+design|personal|side|course|class|open[- ]source|hackathon)\s+project",
+    re.I,
+)
+"""A heading part that says what kind of entry follows ("Master's Thesis - <title>")."""
 
 
 def _undated(part: str) -> str:
@@ -125,24 +146,18 @@ def _undated(part: str) -> str:
     return undated or part
 
 
-def _parenthesised(part: str) -> tuple[str, str]:
-    """A part "Name (Role)" or "Title (Organisation)" as (name, role); any other part as it is,
-    with no role ("Vision Transformer (ViT) pretraining" keeps its brackets)."""
+def _trailing_brackets(part: str) -> tuple[str, str]:
+    """A part "Name (what)" as ("Name", "what"); any other part (brackets inside it, as in
+    "Vision Transformer (ViT) pretraining", or none) as (part, "")."""
     m = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", part)
-    if m is None:
-        return part, ""
-    before, inside = m.group(1).strip(), m.group(2).strip()
-    if ROLE_WORDS.search(inside):
-        return before, inside
-    if _JOB_TITLE.match(before):
-        return inside, before
-    return part, ""
+    return (m.group(1).strip(), m.group(2).strip()) if m else (part, "")
 
 
 _JOB_TITLE = re.compile(
     r"^(?:\S+\s+){0,5}?(?:\S+-)?"  # up to five words before it; "Co-" in "Co-founder"
     r"(?:engineer|scientist|researcher|developer|lead|intern|manager|architect|founder|analyst|"
-    r"consultant|director|student|fellow|postdoc|professor|lecturer|maintainer|cto|ceo|"
+    r"consultant|director|student|fellow|postdoc|professor|lecturer|maintainer|contributor|"
+    r"candidate|cto|ceo|"
     r"(?:research|teaching)\s+assistant)s?(?:\s+(?:i{1,3}|iv|[1-4]))?$"  # "Engineer II"
     r"|^(?:head|director|vp)\s+of\s+\S+(?:\s+\S+)?$|^member\s+of\s+(?:the\s+)?technical\s+staff$",
     re.I,
@@ -159,7 +174,7 @@ def _job_title_apart(heading: str) -> tuple[str, str]:
     others = [p for p in parts if not _JOB_TITLE.match(p)]
     if len(parts) < 2 or not titles or not others:
         return heading, ""
-    return others[0], titles[0]
+    return _trailing_brackets(others[0])[0], titles[0]
 
 
 GENERAL_TOOLS = frozenset(

@@ -162,6 +162,16 @@ def test_broken_pdf_is_one_clear_line(tmp_path, run_viva):
     assert "Traceback" not in out.stderr
 
 
+def test_a_folder_or_a_missing_file_is_named_as_such(tmp_path, run_viva):
+    folder = run_viva("cv", "import", str(tmp_path))
+    missing = run_viva("cv", "import", str(tmp_path / "cv.pdf"))
+    assert folder.returncode == missing.returncode == 2
+    assert "is a folder" in folder.stderr and "no such file" in missing.stderr
+    # The same for a recording to debrief.
+    audio = run_viva("debrief", "--audio", str(tmp_path), "--question", "gradient-descent")
+    assert audio.returncode == 2 and "is a folder" in audio.stderr
+
+
 def test_import_keeps_it_private_and_show_prints_json(tmp_path, run_viva):
     path = tmp_path / "cv.md"
     path.write_text(MARKDOWN_CV)

@@ -11,6 +11,8 @@ MAX_BYTES = 5_000_000
 
 
 def read_lines(path: Path) -> list[str]:
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder; give the resume file itself (PDF, Markdown, text)")
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     if path.stat().st_size > MAX_BYTES:

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 def read_audio(path: str | Path, rubric: Rubric, settings: Settings) -> ImportedTranscript:
     """Transcribe the recording at `path` (the question's terms as the glossary)."""
     audio = Path(path).expanduser()
+    if audio.is_dir():
+        raise UsageError(f"{audio}: is a folder, not an audio file")
     if not audio.is_file():
         raise UsageError(f"no such file: {audio}")
     from agent.speech.glossary import glossary_for

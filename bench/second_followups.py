@@ -62,7 +62,8 @@ def main() -> None:
     battery, replies_path = SETS["sealed" if args.sealed else "dev"]
     replies = {(r["question_id"], r["key_point"]): r["reply"] for r in _rows(replies_path)}
     bank = load_bank()
-    firsts = answered = redundant = unsure = again = 0
+    firsts = 0
+    counts = {"answered": [0, 0], "unsure": [0, 0]}  # second follow-ups, of them repeating
     for case in _rows(battery):
         rubric = bank.rubric(case["question_id"])
         if detect_intent(case["answer"]) not in (Intent.ANSWER, Intent.OFF_TOPIC):
@@ -75,32 +76,29 @@ def main() -> None:
             continue
         main_point = next(t for t in probe.targets if t in asked_points)
         firsts += 1
-        # The candidate answers the follow-up.
         reply = replies[(rubric.id, main_point)]
-        second = _choose(rubric, grade_offline(rubric, f"{case['answer']}\n{reply}"), [probe.id])
-        stated = set(case["states"]) | {main_point}
-        if second.action == "follow_up":
-            answered += 1
-            hit = _points(rubric, second) & stated
-            redundant += bool(hit)
-            mark = f"REDUNDANT ({', '.join(sorted(hit))})" if hit else "ok"
-            print(f"  answered  {rubric.id:<26} {mark:<9} {second.question}")
-        # The candidate does not know.
-        second = _choose(rubric, grade, [probe.id])
-        if second.action == "follow_up":
-            unsure += 1
-            hit = _points(rubric, second) & asked_points
-            again += bool(hit)
-            mark = f"AGAIN ({', '.join(sorted(hit))})" if hit else "ok"
-            print(f"  unsure    {rubric.id:<26} {mark:<9} {second.question}")
+        answered = grade_offline(rubric, f"{case['answer']}\n{reply}")
+        for kind, after, known in (
+            ("answered", answered, set(case["states"]) | {main_point}),  # said: redundant
+            ("unsure", grade, asked_points),  # "not sure" is not graded: asked again
+        ):
+            second = _choose(rubric, after, [probe.id])
+            if second.action != "follow_up":
+                continue
+            hit = _points(rubric, second) & known
+            counts[kind][0] += 1
+            counts[kind][1] += bool(hit)
+            mark = f"REPEATS ({', '.join(sorted(hit))})" if hit else "ok"
+            print(f"  {kind:<9} {rubric.id:<26} {mark:<9} {second.question}")
+    (answered_n, redundant), (unsure_n, again) = counts["answered"], counts["unsure"]
     print(f"{firsts} first follow-ups ({battery.name}, replies {replies_path.name})")
     print(
-        f"  after a reply that answers it: {answered} second follow-ups, {redundant} ask for "
-        f"something already said ({redundant / max(1, answered):.0%})"
+        f"  after a reply that answers it: {answered_n} second follow-ups, {redundant} ask for "
+        f"something already said ({redundant / max(1, answered_n):.0%})"
     )
     print(
-        f"  after '{DONT_KNOW}': {unsure} second follow-ups, {again} ask again for what the "
-        f"first one asked ({again / max(1, unsure):.0%})"
+        f"  after '{DONT_KNOW}': {unsure_n} second follow-ups, {again} ask again for what the "
+        f"first one asked ({again / max(1, unsure_n):.0%})"
     )
 
 

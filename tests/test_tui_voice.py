@@ -123,3 +123,22 @@ async def test_hands_free_ends_the_answer_on_silence(viva_home, virtual_mic):
         await wait_until(pilot, lambda: "dashwood" in box.text.lower(), 120, "the transcript")
         assert not screen.recording
         assert app.interview.current.turn == 1  # not submitted: the candidate can still edit
+
+
+async def test_quitting_while_recording_keeps_what_was_heard_as_a_draft(viva_home, virtual_mic):
+    write_track(viva_home)
+    app = VivaApp(load_settings(), readiness=READY, track=SHORT_TRACK, mode="voice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+t")
+        await wait_until(pilot, lambda: screen.recording, 20, "the recorder to start")
+        await play(virtual_mic, CLIP)
+        # Whisper transcribes settled speech while the candidate is still talking.
+        await wait_until(pilot, lambda: screen.voice.preview.strip(), 90, "a live transcript")
+        sid = app.interview.session_id
+        await pilot.press("ctrl+q")  # still recording: nothing was sent
+        await pilot.pause()
+    record = read_session(sid)
+    assert not [e for e in record.events if e["type"] == "answer"]
+    assert record.draft is not None and "dashwood" in record.draft.lower()  # the clip's words

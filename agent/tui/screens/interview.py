@@ -284,17 +284,21 @@ class InterviewScreen(VoiceControl, StreamingDisplay):
     def action_end(self) -> None:
         if self.iv is None or self.finished:
             return
+        draft = self.unsent_text()  # before the recording stops
         self.cut_off()
         if self.recording:
             self._stop_recording(transcribe=False)
         self.busy = "ending"
         self._update_status()
         self.note("interview ended by the candidate")
-        self._send_end(self.unsent_text())
+        self._send_end(draft)
 
     def unsent_text(self) -> str:
-        """The answer box's text, not sent yet: kept as a draft when the interview stops."""
-        return self.query_one("#answer", TextArea).text
+        """What the candidate has not sent: the answer box's text and, while recording, what
+        the recognizer has heard so far. Kept as a draft when the interview stops."""
+        typed = self.query_one("#answer", TextArea).text.strip()
+        heard = self.voice.preview.strip() if self.recording and self.voice is not None else ""
+        return "\n".join(x for x in (typed, heard) if x)
 
     @work(thread=True, exclusive=True, group="end")
     def _send_end(self, draft: str) -> None:

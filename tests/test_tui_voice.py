@@ -58,6 +58,12 @@ async def wait_until(pilot, condition, timeout: float, what: str) -> None:
         await asyncio.sleep(0.05)
 
 
+def voice_app(viva_home) -> VivaApp:
+    """The app on the short track in voice mode, with the virtual microphone ready."""
+    write_track(viva_home)
+    return VivaApp(load_settings(), readiness=READY, track=SHORT_TRACK, mode="voice")
+
+
 async def play(mic, clip: Path) -> None:
     proc = mic.play(clip)
     while proc.poll() is None:
@@ -66,8 +72,7 @@ async def play(mic, clip: Path) -> None:
 
 
 async def test_push_to_talk_answer_is_transcribed_corrected_and_journaled(viva_home, virtual_mic):
-    write_track(viva_home)
-    app = VivaApp(load_settings(), readiness=READY, track=SHORT_TRACK, mode="voice")
+    app = voice_app(viva_home)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -126,8 +131,7 @@ async def test_hands_free_ends_the_answer_on_silence(viva_home, virtual_mic):
 
 
 async def test_quitting_while_recording_keeps_what_was_heard_as_a_draft(viva_home, virtual_mic):
-    write_track(viva_home)
-    app = VivaApp(load_settings(), readiness=READY, track=SHORT_TRACK, mode="voice")
+    app = voice_app(viva_home)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = app.screen

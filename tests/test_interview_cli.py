@@ -3,6 +3,7 @@ including SIGKILL mid-session and `--resume`."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import queue
@@ -12,8 +13,12 @@ import sys
 import threading
 import time
 
+import pytest
 from conftest import REPO
 
+from agent.commands.interview import PlainText
+from agent.config import load_settings
+from agent.interview.engine import Interview
 from agent.sessions.store import read_session
 
 WEAK_GD = "You use the gradient to update the weights."
@@ -230,3 +235,23 @@ def test_ctrl_c_keeps_the_unsent_answer_and_resume_shows_it(viva_home, run_viva)
     assert resumed.returncode == 0, resumed.stderr
     shown = resumed.stdout.split("(your unsent answer from last time", 1)[1]
     assert f"{half}\nof the loss," in shown
+
+
+def test_ctrl_c_while_an_answer_is_graded_keeps_no_draft_of_it(viva_home, monkeypatch):
+    # The answer was sent (journaled); Ctrl-C arrives while it is being graded. It must not come
+    # back as an "unsent" draft on the resume.
+    sent = Interview.answer
+
+    def answer_then_ctrl_c(self, *args, **kwargs):
+        sent(self, *args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Interview, "answer", answer_then_ctrl_c)
+    out = io.StringIO()
+    text = PlainText(load_settings(), jsonl=False, stdin=io.StringIO(f"{WEAK_GD}\n\n"), stdout=out)
+    with pytest.raises(KeyboardInterrupt):
+        text.run(track="nvidia-dl-screen", resume=None)
+    sid = out.getvalue().split("session ", 1)[1].split(",")[0]
+    rec = read_session(sid)
+    assert [t.answer["text"] for t in rec.turns if t.answer] == [WEAK_GD]
+    assert rec.draft is None and not [e for e in rec.events if e["type"] == "draft"]

@@ -186,6 +186,7 @@ class PlainText:
                     self._line("(your unsent answer from last time, to type again or change:)")
                     self._line(iv.draft)
                 text = self._read_answer()
+                self._typed = []  # sent (or EOF): no longer a draft
                 if text is None:
                     iv.end("eof")
                     break

@@ -205,9 +205,12 @@ class VivaApp(App[int]):
         self.last_session = iv.session_id
         from agent.tui.screens.interview import InterviewScreen
 
-        draft = next(
-            (s.unsent_text() for s in self.screen_stack if isinstance(s, InterviewScreen)), ""
-        )
+        try:
+            draft = next(
+                (s.unsent_text() for s in self.screen_stack if isinstance(s, InterviewScreen)), ""
+            )
+        except Exception:  # noqa: BLE001 - a draft is a bonus: quitting must not fail on it
+            draft = ""
         # end() takes the engine lock: if an answer is being processed, wait a little for it.
         thread = threading.Thread(target=_safe_end, args=(iv, reason, draft), daemon=True)
         thread.start()

@@ -126,10 +126,11 @@ _QUALIFIER = re.compile(
 
 _LABEL = re.compile(
     r"kaggle|(?:(?:master|bachelor|diploma|phd|honou?rs)(?:'?s)?\s+)?thesis|capstone(?:\s+project)?|"
-    r"(?:senior\s+design|personal|side|course|class|open[- ]source|hackathon)\s+project",
+    r"(?:senior\s+design|hackathon)\s+project",
     re.I,
 )
-"""A heading part that says what kind of entry follows ("Master's Thesis - <title>")."""
+"""A heading part that says what kind of entry follows ("Master's Thesis - <title>"); a part
+that `_QUALIFIER` matches ("Side project") is dropped before this is asked."""
 
 
 def _undated(part: str) -> str:

@@ -94,3 +94,17 @@ def test_a_misconception_probe_quotes_the_wrong_claim_and_no_other_probe_does(gd
     other = next(p for p in gd.probes if "always-global-optimum" not in p.targets)
     text = bridged(other, gd, said)
     assert text.endswith(other.question) and "always finds" not in text.split('"')[1]
+
+
+def test_words_already_repeated_back_on_the_question_are_not_quoted_again(gd):
+    said = [
+        Said("negative-gradient-step", "mechanics", "we subtract the gradient from the weights"),
+        Said("step-size-role", "learning-rate", "the learning rate sets how big each step is"),
+    ]
+    first = bridged(probe(gd, "lr-failure"), gd, said)
+    assert '"the learning rate sets how big each step is"' in first
+    second = bridged(probe(gd, "global-guarantee"), gd, said, said_before=[first])
+    assert second.split('"')[1] == "we subtract the gradient from the weights"
+    # nothing left that was not repeated back already: the probe is asked as written
+    third = bridged(probe(gd, "global-guarantee"), gd, said, said_before=[first, second])
+    assert third == probe(gd, "global-guarantee").question

@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from agent.commands.flags import add_provider_flags
 
     parser.add_argument(
-        "--track", help="interview plan to run (see 'viva rubrics list'); default from config"
+        "--track", help="interview plan to run (see 'viva rubrics tracks'); default from config"
     )
     parser.add_argument("--no-tui", action="store_true", help="plain text over stdin/stdout")
     parser.add_argument(

@@ -62,10 +62,14 @@ def _clause(quote: str) -> str | None:
     return best
 
 
-def bridged(probe: Probe, rubric: Rubric, said: Sequence[Said]) -> str:
+def bridged(
+    probe: Probe, rubric: Rubric, said: Sequence[Said], *, said_before: Sequence[str] = ()
+) -> str:
     """The probe's question, opened with a quote of what the candidate said (when one fits). A
     probe that already quotes something (a resume's bullet) is asked as it is: one quote is
-    enough."""
+    enough. `said_before`: what the interviewer already said on this question; a clause quoted
+    there is not quoted again (an interviewer who repeats the same words back each time sounds
+    like it stopped listening)."""
     if not said or '"' in probe.question:
         return probe.question
     criteria = {
@@ -79,7 +83,7 @@ def bridged(probe: Probe, rubric: Rubric, said: Sequence[Said]) -> str:
     )
     for said_item in ranked:
         clause = _clause(said_item.quote)
-        if clause is None:
+        if clause is None or any(f'"{clause}"' in before for before in said_before):
             continue
         template = _TEMPLATES[sum(map(ord, probe.id)) % len(_TEMPLATES)]
         text = f"{template.format(q=clause)} {probe.question}"

@@ -102,6 +102,7 @@ class FollowUpDecider:
             was_asked=state.was_asked,
             follow_ups_left=left,
             said=[s for s in said if s.quote in last] or said,
+            said_before=[p.text for p in q.asked],
         )
         if self.llm is None or state.fallback:
             return offline

@@ -52,8 +52,10 @@ def choose(
     was_asked=lambda text: False,
     follow_ups_left: int = 1,
     said: Sequence[Said] = (),
+    said_before: Sequence[str] = (),
 ) -> Choice:
-    """The next step for one question. `missed` / `detected` come from the offline grade."""
+    """The next step for one question. `missed` / `detected` come from the offline grade;
+    `said` and `said_before` open a follow-up with a quote (see bridge.bridged)."""
     if follow_ups_left <= 0:
         return Choice("next", reason="follow-up limit reached")
     if not missed and not detected:
@@ -94,7 +96,7 @@ def choose(
         if hit and open_(p):
             return Choice(
                 "follow_up",
-                bridged(p, rubric, said),
+                bridged(p, rubric, said, said_before=said_before),
                 hit + [t for t in p.targets if t in missed_set],
                 f"probe misconception {', '.join(hit)}",
                 p.id,
@@ -112,7 +114,11 @@ def choose(
         )
         hit = [t for t in best.targets if t in missed_set]
         return Choice(
-            "follow_up", bridged(best, rubric, said), hit, f"probe missed {', '.join(hit)}", best.id
+            "follow_up",
+            bridged(best, rubric, said, said_before=said_before),
+            hit,
+            f"probe missed {', '.join(hit)}",
+            best.id,
         )
     if detected:
         return Choice("next", reason="no probe left for the misconception stated")

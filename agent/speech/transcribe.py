@@ -229,12 +229,16 @@ class Transcriber:
         empty = Transcript(duration=duration)
         if samples.size < SAMPLE_RATE // 10 or float(np.max(np.abs(samples))) < 1e-4:
             return empty  # nothing, or digital silence: no need to wake the model
-        words = self._decode_words(samples, glossary, context, prefix, fit_frames, offset)
-        if words is None and (glossary or context):
+        words, sampled = self._decode_words(samples, glossary, context, prefix, fit_frames, offset)
+        if (words is None or sampled) and (glossary or context):
             # The glossary can lead a decode astray on real speech ("TensorCortz -GEMMATrix",
-            # or a loop of "CUTLASS"), and the guards then drop the whole answer: decode once
-            # more without it rather than lose what was said.
-            words = self._decode_words(samples, (), "", prefix, fit_frames, offset)
+            # or a loop of "CUTLASS"): the guards then drop the whole answer, or only a sampled
+            # (temperature > 0) decode passes Whisper's checks and reads as junk ("Tensor
+            # -Cortz -Ummetric Multiply, QEMU8 ..."). Decode once more without the prompt, and
+            # keep that when it passes the checks without sampling.
+            plain, plain_sampled = self._decode_words(samples, (), "", prefix, fit_frames, offset)
+            if words is None or (plain is not None and not plain_sampled):
+                words = plain
         words = strip_hallucinated_tail(words or [])
         segments = sentences(words)
         return Transcript(
@@ -246,9 +250,10 @@ class Transcriber:
 
     def _decode_words(
         self, samples, glossary, context: str, prefix: str, fit_frames: int | None, offset: float
-    ) -> list[Word] | None:
-        """The words of one decode after the forced prefix, or None when the guards judge them
-        invented (see the module docstring)."""
+    ) -> tuple[list[Word] | None, bool]:
+        """The words of one decode after the forced prefix (None when the guards judge them
+        invented; see the module docstring), and whether only a sampled decode (temperature
+        above 0) passed Whisper's checks."""
         initial_prompt, hotwords = self.prompt_for(glossary, context)
         with self._run_lock:
             result = self.decoder.decode(
@@ -268,11 +273,12 @@ class Transcriber:
             if w.word.strip()
         ]  # fmt: skip
         words = words[result.prefix_words :]  # the forced prefix is the caller's already
+        sampled = result.temperature > 0
         if words and _is_hallucination(
             result, " ".join(w.word for w in words), glossary_keys, words
         ):
-            return None
-        return words
+            return None, sampled
+        return words, sampled
 
 
 # Endings Whisper tacks onto real speech (caption residue); removed from the end of a segment.

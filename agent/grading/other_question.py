@@ -47,14 +47,15 @@ encoded once however many interviews it runs)."""
 _encoding = threading.Lock()
 
 
-CHUNK = 32
+CHUNK = 64
 """Texts encoded at a time in the background: between chunks the warm-up stops if the program is
 exiting (Python waits for the thread, and onnxruntime aborts the process when the interpreter is
-torn down under a thread still inside it)."""
+torn down under a thread still inside it). The texts go by length, so a chunk pads little: the
+bank's 266 texts take about 2 s here, against 5.7 s in chunks of 32 in bank order."""
 
 
 def _embed_known(encoder: Any, texts: list[str]) -> None:
-    missing = [t for t in dict.fromkeys(texts) if t not in _encoded]
+    missing = sorted((t for t in dict.fromkeys(texts) if t not in _encoded), key=len)
     for start in range(0, len(missing), CHUNK):
         if not threading.main_thread().is_alive():
             return  # the program is exiting: what is not encoded yet is encoded when needed

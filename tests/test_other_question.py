@@ -13,6 +13,10 @@ from agent.grading import semantic
 from agent.grading.other_question import OtherQuestions
 from agent.interview.engine import Interview
 from agent.interview.replies import OTHER_QUESTION
+from agent.report.build import build_session_report
+from agent.report.markdown import render_session
+from agent.sessions.store import read_session
+from agent.tui.debrief_view import answer_text
 
 MEMORY_HIERARCHY_ANSWER = (
     "Registers are the fastest and private to each thread, then shared memory inside each SM, "
@@ -90,7 +94,30 @@ def test_the_interviewer_asks_its_question_again_once_then_grades(bank):
     assert reply.prompt.text == OTHER_QUESTION.format(question=asked.text)
     decision = [e for e in iv.journal.events if e.get("type") == "decision"][-1]
     assert decision["reason"] == "answers another question (gpu-memory-hierarchy): redirect once"
-    # the same answer again is graded (the interviewer brings the candidate back only once)
-    again = iv.answer(MEMORY_HIERARCHY_ANSWER)
+    # the reply that answered another question is not graded with what follows
+    reply = iv.answer(GRADIENT_DESCENT_ANSWER)
+    assert reply.grade is not None and reply.grade.status == "graded"
+    assert iv.state.questions["gradient-descent"].answer_text() == GRADIENT_DESCENT_ANSWER
+    quoted = [
+        e for item in (*reply.grade.key_points, *reply.grade.misconceptions) for e in item.evidence
+    ]
+    assert quoted and all(e in GRADIENT_DESCENT_ANSWER for e in quoted)
+    # it stays in the journal and the debrief's conversation, outside the graded answer
+    answers = [e["text"] for e in iv.journal.events if e.get("type") == "answer"]
+    assert answers == [MEMORY_HIERARCHY_ANSWER, GRADIENT_DESCENT_ANSWER]
+    iv.end("quit")
+    report = build_session_report(read_session(iv.session_id), bank=bank)
+    question = report.questions[0]
+    assert [t.answer for t in question.turns if t.answer] == answers
+    assert answer_text(question) == GRADIENT_DESCENT_ANSWER
+    assert "Registers" not in render_session(report).split("**Criteria**")[1]
+
+
+def test_the_interviewer_brings_the_candidate_back_only_once(bank):
+    plan = ["gradient-descent", "batch-size-tradeoffs", "gpu-memory-hierarchy"]
+    settings = load_settings(policy_mode="offline", grader_mode="offline")
+    iv = Interview.start(settings, "test-track", bank=MiniBank(plan, minutes=45), clock=FakeClock())
+    assert iv.answer(MEMORY_HIERARCHY_ANSWER).prompt.kind == "redirect"
+    again = iv.answer(MEMORY_HIERARCHY_ANSWER)  # the same again: graded this time
     assert again.grade is not None
     assert again.prompt is None or again.prompt.kind != "redirect"

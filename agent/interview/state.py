@@ -47,6 +47,10 @@ class Prompt:
         return self.kind in ("question", "follow_up")
 
 
+SET_ASIDE = "set_aside"
+"""The intent a reply takes in `QuestionState.answers` once the interviewer redirected it."""
+
+
 @dataclass
 class QuestionState:
     question_id: str
@@ -84,6 +88,14 @@ class QuestionState:
 
     def count(self, intent: str) -> int:
         return self.counts.get(intent, 0)
+
+    def set_aside_last_answer(self) -> None:
+        """The last reply did not answer this question (the interviewer brought the candidate
+        back to it: off topic, or an answer to another question), so it is not graded with the
+        answers that follow. It stays in the journal and the debrief."""
+        if self.answers:
+            turn, text, _intent = self.answers[-1]
+            self.answers[-1] = (turn, text, SET_ASIDE)
 
 
 @dataclass
@@ -161,6 +173,7 @@ class ConversationState:
                 q = self.questions.get(event.get("question_id") or "") or self.qstate
                 if q is not None:
                     q.redirects += 1
+                    q.set_aside_last_answer()
             if event.get("action") in ("next", "wrap_up"):
                 q = self.questions.get(event.get("question_id") or "") or self.qstate
                 if q is not None:

@@ -19,11 +19,17 @@ EVIDENCE_STYLE = "bold black on #e5c07b"
 
 
 def answer_text(q: QuestionReport) -> str:
-    """Everything the candidate said that was graded, in order, one answer a line."""
+    """Everything the candidate said that was graded, in order, one answer a line. A reply the
+    interviewer answered with a redirect (off topic, or an answer to another question) was not
+    graded."""
+    turns = q.turns
     return "\n".join(
         t.answer
-        for t in q.turns
-        if t.answer and t.answer.strip() and (t.intent or "answer") in GRADED_INTENTS
+        for i, t in enumerate(turns)
+        if t.answer
+        and t.answer.strip()
+        and (t.intent or "answer") in GRADED_INTENTS
+        and not (i + 1 < len(turns) and turns[i + 1].kind == "redirect")
     )
 
 

@@ -54,10 +54,10 @@ torn down under a thread still inside it). The texts go by length, so a chunk pa
 bank's 266 texts take about 2 s here, against 5.7 s in chunks of 32 in bank order."""
 
 
-def _embed_known(encoder: Any, texts: list[str]) -> None:
+def _embed_known(encoder: Any, texts: list[str], *, warming: bool = False) -> None:
     missing = sorted((t for t in dict.fromkeys(texts) if t not in _encoded), key=len)
     for start in range(0, len(missing), CHUNK):
-        if not threading.main_thread().is_alive():
+        if warming and not threading.main_thread().is_alive():
             return  # the program is exiting: what is not encoded yet is encoded when needed
         chunk = missing[start : start + CHUNK]
         with _encoding:
@@ -117,5 +117,6 @@ class OtherQuestions:
 
             self._encoder = get_encoder()
             if self._encoder is not None:
-                _embed_known(self._encoder, [t for r in self.rubrics for t in known_by(r)])
+                texts = [t for r in self.rubrics for t in known_by(r)]
+                _embed_known(self._encoder, texts, warming=True)
             self._loaded = True

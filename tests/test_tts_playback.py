@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from audio_tools import espeak_wav, have, shared_transcriber
+from audio_tools import espeak_wav, have, shared_transcriber, sox_concat, sox_silence
 from conftest import need
 from test_tts_roundtrip import need_piper
 from test_tui_voice import virtual_mic  # noqa: F401 - the fixture
@@ -37,7 +37,7 @@ def record_monitor(mic, out: Path) -> subprocess.Popen:
 
 
 QUESTION = "Why does mixed precision training need loss scaling?"
-ANSWER = "Small gradients underflow in half precision, so we multiply the loss first."
+ANSWER = "Tiny gradients can round to zero in sixteen bits, so we multiply them before the backward pass."
 
 
 def test_question_reaches_the_output_and_the_gate_keeps_it_out_of_the_answer(
@@ -47,7 +47,12 @@ def test_question_reaches_the_output_and_the_gate_keeps_it_out_of_the_answer(
     need_piper()
     need(have("parec", "espeak-ng", "sox"), "parec (pulseaudio-utils), espeak-ng, sox")
     refresh_devices()  # PortAudio started before the null sink existed
-    answer_clip = espeak_wav(ANSWER, tmp_path / "answer.wav")
+    # Half a second of silence first: the virtual microphone's playback loses the start of a clip
+    # ("Tiny gradients" was heard as "I need radiance"), which says nothing about the gate.
+    answer_clip = sox_concat(
+        [sox_silence(tmp_path / "lead.wav", 0.5), espeak_wav(ANSWER, tmp_path / "said.wav")],
+        tmp_path / "answer.wav",
+    )
     monitor = tmp_path / "monitor.wav"
     parec = record_monitor(virtual_mic, monitor)
     speaker = Speaker()

@@ -41,27 +41,21 @@ def known_by(rubric: Rubric) -> list[str]:
     return [head, *(k.text for k in rubric.key_points)]
 
 
-_encoded: dict[str, Any] = {}
-"""Sentence embedding of every text a question is known by, kept for the process (the bank is
-encoded once however many interviews it runs)."""
-_encoding = threading.Lock()
-
-
 CHUNK = 64
-"""Texts encoded at a time in the background: between chunks the warm-up stops if the program is
-exiting (Python waits for the thread, and onnxruntime aborts the process when the interpreter is
-torn down under a thread still inside it). The texts go by length, so a chunk pads little: the
+"""Bank texts encoded at a time in the background: between chunks the warm-up stops if the program
+is exiting (Python waits for the thread, and onnxruntime aborts the process when the interpreter
+is torn down under a thread still inside it). The texts go by length, so a chunk pads little: the
 bank's 266 texts take about 2 s here, against 5.7 s in chunks of 32 in bank order."""
 
 
-def _embed_known(encoder: Any, texts: list[str], *, warming: bool = False) -> None:
-    missing = sorted((t for t in dict.fromkeys(texts) if t not in _encoded), key=len)
-    for start in range(0, len(missing), CHUNK):
-        if warming and not threading.main_thread().is_alive():
-            return  # the program is exiting: what is not encoded yet is encoded when needed
-        chunk = missing[start : start + CHUNK]
-        with _encoding:
-            _encoded.update(zip(chunk, encoder.embed(chunk), strict=True))
+def _sentences(encoder: Any, texts: list[str]) -> Any:
+    """The texts' sentence embeddings, through the grader's encoding cache (rubric texts are
+    kept there, so the bank is encoded once per process and shares what the grader encoded)."""
+    import numpy as np
+
+    from agent.grading.reference import _cache
+
+    return np.stack([e.sentence for e in _cache.get(encoder, texts)])
 
 
 class OtherQuestions:
@@ -71,7 +65,6 @@ class OtherQuestions:
     def __init__(self, rubrics: Iterable[Rubric]):
         self.rubrics = [r for r in rubrics if r.topic not in OPEN_TOPICS]
         self._encoder: Any = None
-        self._last: tuple[str, Any] | None = None
         self._loading = threading.Lock()
         self._loaded = False
 
@@ -89,9 +82,10 @@ class OtherQuestions:
         self._load()
         if self._encoder is None:
             return None
-        if self._last is None or self._last[0] != answer:  # the same answer asked again: reuse
-            self._last = (answer, self._encoder.embed([answer])[0])
-        query = self._last[1]
+        from agent.grading.reference import _cache
+
+        _cache.keep(known_by(asked))  # the bank's are kept: `asked` may be a resume's or custom
+        query = _sentences(self._encoder, [answer])[0]
         own = self._closeness(asked, query)
         if own >= OWN_MAX:
             return None
@@ -104,19 +98,22 @@ class OtherQuestions:
     def _closeness(self, rubric: Rubric, query: Any) -> float:
         import numpy as np
 
-        texts = known_by(rubric)
-        _embed_known(self._encoder, texts)  # a question outside the bank (a resume's, a custom one)
-        cosines = np.sort(np.stack([_encoded[t] for t in texts]) @ query)[-BEST_OF:]
+        cosines = np.sort(_sentences(self._encoder, known_by(rubric)) @ query)[-BEST_OF:]
         return float(cosines.mean())
 
     def _load(self) -> None:
         with self._loading:
             if self._loaded:
                 return
+            from agent.grading.reference import _cache
             from agent.grading.semantic import get_encoder
 
             self._encoder = get_encoder()
             if self._encoder is not None:
-                texts = [t for r in self.rubrics for t in known_by(r)]
-                _embed_known(self._encoder, texts, warming=True)
+                texts = sorted({t for r in self.rubrics for t in known_by(r)}, key=len)
+                _cache.keep(texts)
+                for start in range(0, len(texts), CHUNK):
+                    if not threading.main_thread().is_alive():
+                        break  # the program is exiting: the rest is encoded when needed
+                    _sentences(self._encoder, texts[start : start + CHUNK])
             self._loaded = True

@@ -28,16 +28,16 @@ def _rate(hits: int, total: int) -> str:
 
 
 def graded_set(index, rubrics, rows) -> None:
-    closed = [r for r in rubrics.values() if r.id in {c.id for c in index.rubrics}]
-    own = [r for r in rows if r.get("question_id") in {c.id for c in closed}]
+    closed = index.rubrics  # the questions it judges (not project or behavioral)
+    closed_ids = {r.id for r in closed}
+    own = [r for r in rows if r.get("question_id") in closed_ids]
     if off := [r for r in own if r.get("kind") == "off_topic"]:  # labelled as answering nothing
         hits = sum(index.addressed_instead(rubrics[r["question_id"]], r["answer"]) is not None
                    for r in off)  # fmt: skip
         print(f"  answers labelled off topic, taken for another question: {_rate(hits, len(off))}")
         own = [r for r in own if r.get("kind") != "off_topic"]
-    false_alarms = [
-        r for r in own if index.addressed_instead(rubrics[r["question_id"]], r["answer"])
-    ]
+    found = [(r, index.addressed_instead(rubrics[r["question_id"]], r["answer"])) for r in own]
+    false_alarms = [(r, other) for r, other in found if other is not None]
     same = other = same_hits = other_hits = 0
     for row in own:
         answered = rubrics[row["question_id"]]
@@ -52,9 +52,8 @@ def graded_set(index, rubrics, rows) -> None:
     print(
         f"  answers to the question asked, taken for another: {_rate(len(false_alarms), len(own))}"
     )
-    for row in false_alarms:
-        found = index.addressed_instead(rubrics[row["question_id"]], row["answer"])
-        print(f"    {row.get('id', '?')} {row['question_id']} -> {found.id}: {row['answer'][:90]}")
+    for row, other in false_alarms:
+        print(f"    {row.get('id', '?')} {row['question_id']} -> {other.id}: {row['answer'][:90]}")
     print(f"  asked as another question of the same topic, caught: {_rate(same_hits, same)}")
     print(f"  asked as a question of another topic, caught: {_rate(other_hits, other)}")
 

@@ -82,10 +82,17 @@ def test_without_a_meaning_model_nothing_is_judged(monkeypatch):
     assert index.addressed_instead(rubrics["gradient-descent"], MEMORY_HIERARCHY_ANSWER) is None
 
 
-def test_the_interviewer_asks_its_question_again_once_then_grades(bank):
+def offline_interview() -> Interview:
+    """The offline interviewer on three bank questions, gradient descent first."""
     plan = ["gradient-descent", "batch-size-tradeoffs", "gpu-memory-hierarchy"]
     settings = load_settings(policy_mode="offline", grader_mode="offline")
-    iv = Interview.start(settings, "test-track", bank=MiniBank(plan, minutes=45), clock=FakeClock())
+    return Interview.start(
+        settings, "test-track", bank=MiniBank(plan, minutes=45), clock=FakeClock()
+    )
+
+
+def test_the_interviewer_asks_its_question_again_once_then_grades(bank):
+    iv = offline_interview()
     asked = iv.current
     assert asked is not None and asked.question_id == "gradient-descent"
     reply = iv.answer(MEMORY_HIERARCHY_ANSWER)
@@ -114,9 +121,7 @@ def test_the_interviewer_asks_its_question_again_once_then_grades(bank):
 
 
 def test_the_interviewer_brings_the_candidate_back_only_once(bank):
-    plan = ["gradient-descent", "batch-size-tradeoffs", "gpu-memory-hierarchy"]
-    settings = load_settings(policy_mode="offline", grader_mode="offline")
-    iv = Interview.start(settings, "test-track", bank=MiniBank(plan, minutes=45), clock=FakeClock())
+    iv = offline_interview()
     assert iv.answer(MEMORY_HIERARCHY_ANSWER).prompt.kind == "redirect"
     again = iv.answer(MEMORY_HIERARCHY_ANSWER)  # the same again: graded this time
     assert again.grade is not None

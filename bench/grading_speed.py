@@ -68,9 +68,9 @@ def main() -> None:
 
 def first_answer(bank, rows: list[dict]) -> None:
     """The first answer to each question: rubric cold, then rubric encoded beforehand."""
+    from agent.grading.encodings import cache
     from agent.grading.judge_semantic import encode_rubric, rubric_texts
     from agent.grading.offline import grade_offline
-    from agent.grading.reference import _cache
 
     firsts = {}
     for row in rows:
@@ -81,8 +81,8 @@ def first_answer(bank, rows: list[dict]) -> None:
         rubric = bank.rubrics[qid]
         for times, prepare in ((cold, None), (warm, encode_rubric)):
             for text in rubric_texts(rubric):
-                _cache.rubric_items.pop(text, None)
-            _cache.items.clear()  # the answer's sentences are new in both runs
+                cache.rubric_items.pop(text, None)
+            cache.items.clear()  # the answer's sentences are new in both runs
             if prepare is not None:
                 prepare(rubric)
             t0 = time.perf_counter()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agent.grading.reference import _EncodingCache
+from agent.grading.encodings import EncodingCache
 from agent.grading.semantic import Encoded
 
 
@@ -32,7 +32,7 @@ class CountingEncoder:
 
 
 def test_a_window_of_two_sentences_is_joined_not_encoded_again():
-    cache, enc = _EncodingCache(), CountingEncoder()
+    cache, enc = EncodingCache(), CountingEncoder()
     a, b = "Adam keeps moments.", "SGD does not."
     cache.join(enc, [[a, b], [a]])
     (joined,) = cache.get(enc, [f"{a} {b}"])
@@ -45,7 +45,7 @@ def test_a_window_of_two_sentences_is_joined_not_encoded_again():
 
 
 def test_rubric_texts_outlive_a_run_of_answers():
-    cache, enc = _EncodingCache(size=4, rubric_size=8), CountingEncoder()
+    cache, enc = EncodingCache(size=4, rubric_size=8), CountingEncoder()
     cache.keep(["the claim"])
     cache.get(enc, ["the claim"])
     for i in range(20):
@@ -61,16 +61,16 @@ def test_asking_a_question_encodes_its_rubric_in_the_background():
     from conftest import need
     from interview_helpers import real_rubric
 
+    from agent.grading.encodings import cache
     from agent.grading.judge_semantic import get_model, rubric_texts, warm_rubric_in_background
-    from agent.grading.reference import _cache
 
     need(get_model() is not None, "the all-MiniLM-L6-v2 package (scripts/setup.sh)")
     rubric = real_rubric("tensor-cores")
     texts = rubric_texts(rubric)
     for t in texts:
-        _cache.rubric_items.pop(t, None)
+        cache.rubric_items.pop(t, None)
     warm_rubric_in_background(rubric).join(30)
-    assert all(t in _cache.rubric_items for t in texts)
+    assert all(t in cache.rubric_items for t in texts)
 
 
 def test_the_warm_up_is_waited_for_at_exit():

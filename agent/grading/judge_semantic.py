@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from agent.bank.models import Rubric
 from agent.grading import text as tx
@@ -31,6 +32,10 @@ from agent.grading.candidates import Target, Window, find_candidates, targets, w
 from agent.grading.contrast import polarity
 from agent.grading.judge_lexical import judge_lexical
 from agent.grading.judgement import Judgement
+from agent.grading.models import Verdict
+
+if TYPE_CHECKING:  # pragma: no cover
+    from agent.grading.semantic import MiniLMEncoder
 
 COSINE_BASELINE = 0.25
 """Sentence cosine of unrelated ML text (all-MiniLM-L6-v2): no support at or below it."""
@@ -52,16 +57,14 @@ CONTRADICTION_MIN_SUPPORT = 0.3
 class MeaningModel:
     """The encoder behind the semantic judge (loaded once per process)."""
 
-    encoder: object
+    encoder: MiniLMEncoder
 
     def embed(self, texts: list[str]):
         """Unit sentence vectors, through the shared encoding cache (each text encoded once
         per answer, whichever stage asks)."""
-        import numpy as np
+        from agent.grading.encodings import sentence_vectors
 
-        from agent.grading.reference import _cache
-
-        return np.stack([e.sentence for e in _cache.get(self.encoder, texts)])  # type: ignore[arg-type]
+        return sentence_vectors(self.encoder, texts)
 
 
 _MODEL: MeaningModel | None = None
@@ -107,13 +110,13 @@ def rubric_texts(rubric: Rubric) -> list[str]:
 def encode_rubric(rubric: Rubric) -> None:
     """Encode a question's rubric texts into the encoding cache now (they stay there while
     answers come and go)."""
-    from agent.grading.reference import _cache
+    from agent.grading.encodings import cache
 
     model = get_model()
     if model is not None:
         texts = rubric_texts(rubric)
-        _cache.keep(texts)
-        _cache.get(model.encoder, texts)  # type: ignore[arg-type]
+        cache.keep(texts)
+        cache.get(model.encoder, texts)
 
 
 def warm_rubric_in_background(rubric: Rubric) -> threading.Thread:
@@ -133,12 +136,13 @@ def _window_tokens(passages: tuple[int, ...], answer: AnalyzedAnswer) -> list[li
 
 def _support(model: MeaningModel, question: str, pairs: list[tuple[str, str]]) -> list[float]:
     """Support of each (window, claim) pair: sentence cosine and token alignment, blended."""
-    from agent.grading.reference import _cache, token_alignment_recall
+    from agent.grading.encodings import cache
+    from agent.grading.reference import token_alignment_recall
 
     if not pairs:
         return []
     texts = list(dict.fromkeys([w for w, _ in pairs] + [c for _, c in pairs]))
-    encoded = dict(zip(texts, _cache.get(model.encoder, texts), strict=True))  # type: ignore[arg-type]
+    encoded = dict(zip(texts, cache.get(model.encoder, texts), strict=True))
     out: list[float] = []
     for w, c in pairs:
         ew, ec = encoded[w], encoded[c]
@@ -190,7 +194,7 @@ def _key_point(
             wrong.add(p.text)
     if lex.credit >= credit and not (set(lex.quotes) & wrong):
         credit, quotes = lex.credit, list(lex.quotes)
-    verdict = "entails" if credit >= ENTAILS_AT else "neither"
+    verdict: Verdict = "entails" if credit >= ENTAILS_AT else "neither"
     # Said the other way round: only where the polarity check finds it in a passage (it reads a
     # claim that is itself negative, "no guarantee of the global optimum", with its negation; the
     # cue matcher's negation scope alone would call "there is no promise of the best" the
@@ -200,7 +204,7 @@ def _key_point(
         quotes = sorted(wrong)
     return Judgement(
         target=target,
-        verdict=verdict,  # type: ignore[arg-type]
+        verdict=verdict,
         confidence=round(credit if verdict != "contradicts" else max(contra, 0.5), 3),
         credit=credit if verdict != "contradicts" else 0.0,
         quotes=tuple(dict.fromkeys(quotes))[:2] if credit > 0 or verdict == "contradicts" else (),
@@ -212,13 +216,13 @@ def _key_point(
 
 
 def judge_semantic(rubric: Rubric, answer: AnalyzedAnswer, model: MeaningModel) -> list[Judgement]:
-    from agent.grading.reference import _cache
+    from agent.grading.encodings import cache
 
     # the encoder reads each sentence once; windows of two sentences are joined from them
     plains = [p.plain for p in answer.passages]
     joins = [[plains[i] for i in w.passages] for w in windows(answer)]
-    _cache.keep(rubric_texts(rubric))
-    _cache.join(model.encoder, joins)  # type: ignore[arg-type]
+    cache.keep(rubric_texts(rubric))
+    cache.join(model.encoder, joins)
     lexical = {j.target.id: j for j in judge_lexical(rubric, answer)}
     cands = [
         c

@@ -48,16 +48,6 @@ is torn down under a thread still inside it). The texts go by length, so a chunk
 bank's 266 texts take about 2 s here, against 5.7 s in chunks of 32 in bank order."""
 
 
-def _sentences(encoder: Any, texts: list[str]) -> Any:
-    """The texts' sentence embeddings, through the grader's encoding cache (rubric texts are
-    kept there, so the bank is encoded once per process and shares what the grader encoded)."""
-    import numpy as np
-
-    from agent.grading.reference import _cache
-
-    return np.stack([e.sentence for e in _cache.get(encoder, texts)])
-
-
 class OtherQuestions:
     """The bank's closed questions, ready to compare answers with (`warm()` encodes them in the
     background, so a first answer does not wait)."""
@@ -82,10 +72,10 @@ class OtherQuestions:
         self._load()
         if self._encoder is None:
             return None
-        from agent.grading.reference import _cache
+        from agent.grading.encodings import cache, sentence_vectors
 
-        _cache.keep(known_by(asked))  # the bank's are kept: `asked` may be a resume's or custom
-        query = _sentences(self._encoder, [answer])[0]
+        cache.keep(known_by(asked))  # the bank's are kept: `asked` may be a resume's or custom
+        query = sentence_vectors(self._encoder, [answer])[0]
         own = self._closeness(asked, query)
         if own >= OWN_MAX:
             return None
@@ -98,22 +88,24 @@ class OtherQuestions:
     def _closeness(self, rubric: Rubric, query: Any) -> float:
         import numpy as np
 
-        cosines = np.sort(_sentences(self._encoder, known_by(rubric)) @ query)[-BEST_OF:]
+        from agent.grading.encodings import sentence_vectors
+
+        cosines = np.sort(sentence_vectors(self._encoder, known_by(rubric)) @ query)[-BEST_OF:]
         return float(cosines.mean())
 
     def _load(self) -> None:
         with self._loading:
             if self._loaded:
                 return
-            from agent.grading.reference import _cache
+            from agent.grading.encodings import cache, sentence_vectors
             from agent.grading.semantic import get_encoder
 
             self._encoder = get_encoder()
             if self._encoder is not None:
                 texts = sorted({t for r in self.rubrics for t in known_by(r)}, key=len)
-                _cache.keep(texts)
+                cache.keep(texts)
                 for start in range(0, len(texts), CHUNK):
                     if not threading.main_thread().is_alive():
                         break  # the program is exiting: the rest is encoded when needed
-                    _sentences(self._encoder, texts[start : start + CHUNK])
+                    sentence_vectors(self._encoder, texts[start : start + CHUNK])
             self._loaded = True

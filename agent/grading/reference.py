@@ -25,8 +25,6 @@ picked among a handful of settings tried on Mohler; `bench/mohler.py --variants`
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -99,86 +97,6 @@ def lexical_similarity(
 # semantic
 
 
-class _EncodingCache:
-    """LRU of encodings by text. Rubric texts (a question's claims and reference answer) are kept
-    apart from answer texts, in a larger LRU, so grading a run of answers to many questions does
-    not re-encode every rubric after a few answers (`keep`)."""
-
-    def __init__(self, size: int = 256, rubric_size: int = 2048):
-        self.size = size
-        self.rubric_size = rubric_size
-        self.items: OrderedDict[str, Encoded] = OrderedDict()
-        self.rubric_items: OrderedDict[str, Encoded] = OrderedDict()
-        self.rubric_texts: set[str] = set()
-        self.lock = threading.Lock()
-
-    def keep(self, texts: Iterable[str]) -> None:
-        """Mark `texts` as rubric texts: held in the larger LRU once encoded."""
-        with self.lock:
-            if len(self.rubric_texts) > 4 * self.rubric_size:  # forget marks long evicted
-                self.rubric_texts = set(self.rubric_items)
-            self.rubric_texts.update(texts)
-
-    def get(self, encoder: MiniLMEncoder, texts: list[str]) -> list[Encoded]:
-        with self.lock:  # one encoding at a time: the forward pass uses one BLAS thread anyway
-            missing = [
-                t
-                for t in dict.fromkeys(texts)
-                if t not in self.items and t not in self.rubric_items
-            ]
-            if missing:
-                for t, e in zip(missing, encoder.encode(missing), strict=True):
-                    (self.rubric_items if t in self.rubric_texts else self.items)[t] = e
-            out = []
-            for t in texts:
-                store = self.rubric_items if t in self.rubric_items else self.items
-                store.move_to_end(t)
-                out.append(store[t])
-            for store, size in ((self.items, self.size), (self.rubric_items, self.rubric_size)):
-                while len(store) > max(size, len(texts)):
-                    store.popitem(last=False)
-            return out
-
-    def join(self, encoder: MiniLMEncoder, joins: list[list[str]]) -> None:
-        """Make the encodings of texts that are sentences joined by spaces (a window of two
-        passages) from their sentences' encodings instead of running the encoder again: each
-        sentence is read in its own context, the token vectors are laid end to end and the
-        sentence vectors averaged by token count. The windows then cost no encoder pass of their
-        own (the whole kept answer is still encoded as one text: joining it cost accuracy)."""
-        import numpy as np
-
-        from agent.grading.semantic import Encoded
-
-        wanted = [j for j in joins if len(j) > 1 and " ".join(j) not in self.items]
-        if not wanted:
-            return
-        sentences = list(dict.fromkeys(p for j in wanted for p in j))
-        by_text = dict(zip(sentences, self.get(encoder, sentences), strict=True))
-        with self.lock:
-            for j in wanted:
-                encs = [by_text[p] for p in j]
-                shifts, at = [], 0
-                for p in j:
-                    shifts.append(at)
-                    at += len(p) + 1
-                sizes = np.array([len(e.tokens) + 2 for e in encs], dtype=np.float32)
-                pooled = (np.stack([e.sentence for e in encs]) * sizes[:, None]).sum(0)
-                pooled = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
-                self.items[" ".join(j)] = Encoded(
-                    tokens=[t for e in encs for t in e.tokens],
-                    offsets=[
-                        (a + d, b + d)
-                        for e, d in zip(encs, shifts, strict=True)
-                        for a, b in e.offsets
-                    ],
-                    vectors=np.concatenate([e.vectors for e in encs]),
-                    sentence=pooled.astype(np.float32),
-                )
-
-
-_cache = _EncodingCache()
-
-
 def _piece_stems(text: str, enc: Encoded) -> list[str | None]:
     """For each word-piece, the stem of the word it belongs to; None for punctuation and for
     function words and fillers (they carry no content of their own)."""
@@ -209,6 +127,8 @@ def token_alignment_recall(
     (question words removed on both sides), or None when no encoder is available."""
     import numpy as np
 
+    from agent.grading.encodings import cache
+
     if encodings is None:
         if encoder is None:
             from agent.grading.semantic import get_encoder
@@ -216,7 +136,7 @@ def token_alignment_recall(
             encoder = get_encoder()
         if encoder is None:
             return None
-        ref_enc, ans_enc = _cache.get(encoder, [reference, answer])
+        ref_enc, ans_enc = cache.get(encoder, [reference, answer])
     else:
         ref_enc, ans_enc = encodings
     q_stems = set(tx.content_stems(question))

@@ -53,7 +53,6 @@ class QuestionIndex:
         self._names = [
             content_stems(f"{r.question} {r.id.replace('-', ' ')}") for r in self.rubrics
         ]
-        self._vectors: list[Any] = []  # per rubric, its texts' sentence embeddings
         self._encoder: Any = None
         self._loaded = False
 
@@ -91,22 +90,26 @@ class QuestionIndex:
         return self._encoder is not None
 
     def _meaning(self, question: str) -> list[float] | None:
-        """Per rubric, the best cosine of `question` with its texts; None with no model."""
+        """Per rubric, the best cosine of `question` with its texts; None with no model. The
+        bank's texts go through the grader's encoding cache as rubric texts: encoded once per
+        process, and shared with the grader that grades the matched answers."""
+        from agent.grading.encodings import cache, sentence_vectors
+
         if not self._loaded:
             from agent.grading.semantic import get_encoder
 
             self._loaded = True
             self._encoder = get_encoder()
             if self._encoder is not None:
-                flat = self._encoder.embed([t for texts in self._texts for t in texts])
-                start = 0
-                for texts in self._texts:
-                    self._vectors.append(flat[start : start + len(texts)])
-                    start += len(texts)
+                flat = [t for texts in self._texts for t in texts]
+                cache.keep(flat)
+                sentence_vectors(self._encoder, flat)  # in one pass, sorted by length
         if self._encoder is None:
             return None
-        query = self._encoder.embed([question])[0]
-        return [float((vectors @ query).max()) for vectors in self._vectors]
+        query = sentence_vectors(self._encoder, [question])[0]
+        return [
+            float((sentence_vectors(self._encoder, texts) @ query).max()) for texts in self._texts
+        ]
 
 
 def _shared_words(question: set[str], text: set[str]) -> float:

@@ -1,4 +1,6 @@
-"""The one settings object: TOML file < `VIVA_*` environment variables < command-line flags.
+"""The one settings object: TOML file < `VIVA_*` variables < flags.
+
+Later sources win: command-line flags over `VIVA_*` environment variables over the TOML file.
 
 Secrets are `SecretStr`: never printed, logged or saved. `viva config show` masks them as `***`.
 """

@@ -1,4 +1,4 @@
-"""`viva doctor`: check everything Viva needs and say how to fix what is wrong.
+"""`viva doctor`: check what Viva needs, say how to fix what is wrong.
 
 Checks: config file, data folder writable, each configured LLM provider (interviewer and
 grader, deduplicated) reachable, its model listed, a tiny structured call (detecting and

@@ -18,15 +18,26 @@ def job(path: Path) -> str:
     """The first sentence of a module's docstring, on one line."""
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     first = " ".join(doc.strip().split("\n\n")[0].split())
-    for end in (". ", ": "):
-        if end in first:
-            first = first.split(end)[0]
-    first = first.rstrip(".")
-    if len(first) > MAX_JOB:  # the first clause is enough for a map
-        cuts = [first.find(mark, 30) for mark in (", ", " (", "; ", " - ")]
-        cuts = [c for c in cuts if 0 < c <= MAX_JOB]
-        first = first[: max(cuts)] if cuts else first[: first.rfind(" ", 0, MAX_JOB)] + " ..."
-    return first
+    first = first.split(". ")[0].rstrip(".")
+    if len(first) <= MAX_JOB:
+        return first
+    # the first clauses are enough for a map: cut at the last clause mark that leaves them whole
+    marks = (", ", " (", "; ", " - ", ": ")
+    cuts = sorted({i for m in marks for i in range(30, MAX_JOB + 1) if first.startswith(m, i)})
+    for cut in reversed(cuts):
+        if _whole(first[:cut]):
+            return first[:cut]
+    return first[: first.rfind(" ", 0, MAX_JOB)] + " ..."
+
+
+def _whole(clauses: str) -> bool:
+    """No parenthesis or code span left open, and no stub of a list after a colon."""
+    after_colon = clauses.rsplit(": ", 1)[1] if ": " in clauses else clauses
+    return (
+        clauses.count("(") == clauses.count(")")
+        and clauses.count("`") % 2 == 0
+        and len(after_colon) >= 16
+    )
 
 
 def lines(folder: Path, depth: int = 0) -> list[str]:

@@ -1,4 +1,4 @@
-"""`viva eval`: grade a labelled JSONL set and report how well the grader agrees with the labels.
+"""`viva eval`: how well a grader agrees with a labelled JSONL set.
 
 Rows: {"id", "question_id" | ("question", "reference"), "answer", "label", "kind"?}. Labels may
 use any numeric scale. Reported: n, Pearson, Spearman, pairwise ordering accuracy (pairs of rows

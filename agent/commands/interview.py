@@ -1,4 +1,4 @@
-"""`viva interview`: the Textual app, or `--no-tui` plain text over stdin/stdout.
+"""`viva interview`: the Textual app, or plain text with `--no-tui`.
 
 Plain-text protocol: the interviewer prints a prompt; the candidate types an answer ending with
 an empty line; EOF (Ctrl-D) ends the session. `--jsonl` prints every journal event as one JSON

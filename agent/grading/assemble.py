@@ -1,5 +1,7 @@
-"""Stage 5 of the offline grader: assemble the `Grade` from the scored criteria and the
-judgements (per key point and misconception: verdict, confidence and verbatim evidence)."""
+"""Stage 5 of the offline grader: assemble the `Grade`.
+
+It is built from the scored criteria and the judgements (per key point and misconception:
+verdict, confidence and verbatim evidence)."""
 
 from __future__ import annotations
 

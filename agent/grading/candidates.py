@@ -1,4 +1,4 @@
-"""Stage 2 of the offline grader: find candidate evidence for every key point and misconception.
+"""Stage 2 of the offline grader: candidate evidence for each target.
 
 A target is what the answer may state: a key point (its text, split into its separate claims
 at ';') or a misconception's claim. A window is a stretch of the answer that may state it: one

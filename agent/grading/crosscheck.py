@@ -1,4 +1,4 @@
-"""Putting LLM gradings together and checking them against the offline judgement.
+"""LLM gradings put together and checked against the offline judgement.
 
 - `combine_samples`: with `grader_samples = N`, each criterion's score is the median of the N
   gradings (its evidence from the grading closest to it); a key point is covered when most

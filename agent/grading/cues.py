@@ -1,5 +1,7 @@
-"""Authored cue phrases, compiled to stem sequences and matched in an answer's sentences with
-negation scope: the fast, lexical evidence for key points, misconceptions and level phrases."""
+"""Authored cue phrases, matched in an answer with negation scope.
+
+Compiled to stem sequences, they are the fast, lexical evidence for key points, misconceptions
+and level phrases."""
 
 from __future__ import annotations
 

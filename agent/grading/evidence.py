@@ -1,4 +1,4 @@
-"""Evidence checks: a quote counts only if the candidate actually said it.
+"""Evidence checks: a quote counts only if the candidate said it.
 
 A quote is kept when, after a small normalisation of both sides, it is a substring of the answer:
 case, curly vs straight quotes and dashes, runs of whitespace, and punctuation at the quote's ends

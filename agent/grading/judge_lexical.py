@@ -1,4 +1,6 @@
-"""Stage 3, lexical: judge key points and misconceptions from authored cues alone.
+"""Stage 3, lexical: judge each target from authored cues alone.
+
+The targets are the rubric's key points and misconceptions.
 
 Used when the meaning model is not installed (the grade is then marked `judged_by: lexical`),
 and as fast evidence beside the model. A key point is stated when one of its cues appears in a

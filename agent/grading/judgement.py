@@ -1,5 +1,7 @@
-"""The judge's output contract, shared by the semantic judge (a meaning model) and the lexical
-judge (authored cues, used when the model is not installed)."""
+"""The output contract of both judges, semantic and lexical.
+
+The semantic judge reads a meaning model; the lexical judge reads authored cues, and is used
+when the model is not installed."""
 
 from __future__ import annotations
 

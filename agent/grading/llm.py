@@ -1,5 +1,7 @@
-"""The LLM grader: the rubric and the answer go to a model through the one LLM client; the
-model's per-criterion scores come back as structured output and every quote is checked.
+"""The LLM grader: per-criterion scores from a model, quotes checked.
+
+The rubric and the answer go to a model through the one LLM client; the model's per-criterion
+scores come back as structured output and every quote is checked.
 
 Policy (what the issue calls "never credited"):
 * The model never gives an overall score; `overall` is the weighted mean of criterion scores.

@@ -1,4 +1,4 @@
-"""Reference-answer mode: how close an answer comes to a reference answer, with no rubric.
+"""How close an answer comes to a reference answer, with no rubric.
 
 Used for custom questions (only a question and a reference answer) and for the external Mohler
 benchmark (`bench/mohler.py`). Zero-shot: nothing here is fitted to any labelled data.

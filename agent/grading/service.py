@@ -1,5 +1,6 @@
-"""Choosing a grader: `make_grader(settings, mode=...)` gives one object with `.grade(rubric,
-answer)` whichever grader is behind it."""
+"""Choosing a grader: one object with `.grade(rubric, answer)`.
+
+`make_grader(settings, mode=...)` gives it, whichever grader is behind it."""
 
 from __future__ import annotations
 

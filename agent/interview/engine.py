@@ -1,4 +1,6 @@
-"""The interview engine: the one object front ends (the TUI, `viva interview --no-tui`) drive.
+"""The interview engine: the one object the front ends drive.
+
+The front ends are the TUI and `viva interview --no-tui`:
 
     iv = Interview.start(settings, "nvidia-dl-screen")      # or Interview.resume(settings, id)
     while iv.current is not None:

@@ -1,4 +1,6 @@
-"""What did the candidate just do? Deterministic, conservative intent detection.
+"""What the candidate just did: answered, asked something, or passed.
+
+Deterministic, conservative intent detection.
 
 Only short utterances that clearly are a request ("can you repeat the question?"), a clarifying
 question, a "don't know", or an attempt to get the answer / change the interviewer's role are

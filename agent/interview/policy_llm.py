@@ -1,4 +1,6 @@
-"""The LLM interviewer policy: asks the model for `{action, question, targets, reason}`.
+"""The LLM interviewer policy: the model picks the next step.
+
+It asks the model for `{action, question, targets, reason}`.
 
 The prompt (prompts/interviewer_system.md + interviewer_user.md) gets the question, the key point
 texts, misconception claims and the authored probes, the offline grader's covered/missed lists and

@@ -1,4 +1,4 @@
-"""Named provider presets and the resolution of settings into one concrete endpoint per role."""
+"""Provider presets, and settings resolved into one endpoint per role."""
 
 from __future__ import annotations
 

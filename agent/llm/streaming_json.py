@@ -1,4 +1,6 @@
-"""Incremental extraction of one top-level string field from JSON text that is still arriving.
+"""One string field read out of JSON text that is still arriving.
+
+The field is a top-level string, extracted incrementally.
 
     stream = FieldStream("question")
     for piece in chunks:                 # any split, even inside an escape sequence

@@ -1,4 +1,4 @@
-"""Reading sessions back: `read_session(id)` for one, `list_sessions()` for all.
+"""Reading sessions back, one (`read_session`) or all (`list_sessions`).
 
 Scores. Every grade event carries the grade of EVERYTHING the candidate said on that question so
 far (main answer plus follow-up answers, graded together against the question's rubric), so the

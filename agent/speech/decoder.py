@@ -1,4 +1,4 @@
-"""One Whisper window (at most 30 s of audio) decoded with exactly one encoder pass.
+"""One Whisper window (up to 30 s) decoded with one encoder pass.
 
 faster-whisper's `WhisperModel.transcribe` is built for long files: with word timestamps on, it
 moves its seek to the last word's end and decodes what is left of the window a second time.

@@ -1,6 +1,7 @@
-"""The capture gate: while the interviewer speaks (and a short tail after), the microphone's
-blocks are replaced by silence, so the candidate's recording and transcript never contain the
-interviewer's voice.
+"""The capture gate: the microphone muted while the interviewer speaks.
+
+While the interviewer speaks (and a short tail after), the microphone's blocks are replaced by
+silence, so the candidate's recording and transcript never contain the interviewer's voice.
 
 The speaker holds the gate while it plays; the recorder asks `closed` for every block. In
 hands-free mode the recorder still scores the real sound under the gate: when the candidate

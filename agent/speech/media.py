@@ -1,4 +1,6 @@
-"""Audio files in and out: decode anything PyAV reads to 16 kHz mono float32; write WAVs.
+"""Audio files in and out: decode to 16 kHz mono float32, write WAVs.
+
+Decoding takes anything PyAV reads.
 
 `load_audio` turns every way a file can be unreadable (missing, empty, corrupt, not audio) into
 one `MediaError` that names the file and the cause, so `viva transcribe` never shows a traceback.

@@ -1,4 +1,4 @@
-"""Transcript shapes shared by transcription, streaming, metrics and the debrief."""
+"""Transcript shapes for transcription, streaming, metrics and debriefs."""
 
 from __future__ import annotations
 

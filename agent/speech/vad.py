@@ -1,4 +1,6 @@
-"""Voice activity: per-frame speech scores and the hands-free turn-end state machine.
+"""Voice activity: speech scores per frame and hands-free turn ends.
+
+The turn end is a state machine over the frame scores.
 
 Two scorers give each ~32 ms frame a speech probability:
 - `SileroScorer` (default): the Silero VAD ONNX model shipped inside faster-whisper, run on new

@@ -1,4 +1,6 @@
-"""Plain data the screens show, computed off the UI thread from the sessions and the bank.
+"""Plain data the screens show, computed off the UI thread.
+
+It is computed from the sessions and the bank.
 
 No Textual here: these functions are what the workers call, and what unit tests can check.
 """

@@ -1,6 +1,7 @@
-"""Text analysis shared by the graders: word stems (stemming), word lists (wordlists), tokens
-with offsets, fillers and denial frames (tokens), and sentences, clauses and negation scope
-(analysis). Pure and deterministic."""
+"""Text analysis shared by the graders, pure and deterministic.
+
+Word stems (stemming), word lists (wordlists), tokens with offsets, fillers and denial frames
+(tokens), and sentences, clauses and negation scope (analysis)."""
 
 from agent.grading.text.analysis import (
     analyze,

@@ -1,6 +1,8 @@
-"""Tokens with offsets: words (contractions expanded, speech slips fixed, abbreviations read
-as the words they stand for), fillers and denial-of-knowledge frames. Every token keeps its
-character span in the ORIGINAL text, so evidence quoted from an answer is an exact substring."""
+"""Tokens with offsets into the original text.
+
+Words (contractions expanded, speech slips fixed, abbreviations read as the words they stand
+for), fillers and denial-of-knowledge frames. Every token keeps its character span in the
+ORIGINAL text, so evidence quoted from an answer is an exact substring."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The interviewer's mouth: says a text sentence by sentence through sounddevice.
+"""The interviewer's mouth: a text said sentence by sentence.
+
+The audio goes out through sounddevice.
 
 `say(text)` returns at once: a synthesis thread turns sentences into audio (the Piper process,
 or flite / espeak-ng) while a playback thread writes the previous sentence to an OutputStream,

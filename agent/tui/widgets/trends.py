@@ -1,4 +1,6 @@
-"""Per-topic score trend: one row per topic with its scores as bars and the latest average."""
+"""Per-topic score trend: a row per topic, its scores as bars.
+
+Each row ends with the latest average."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""The interviewer: the engine and how it picks what to ask next."""

@@ -1,6 +1,11 @@
-"""Plain-text transcripts: `Q:`/`A:` blocks (also Question/Answer, Interviewer/Candidate, Me,
-numbered `Q1:`/`A1:`, names given as `Speakers`, and R:/Reference: for a reference answer), with
-optional tags before or on a question line."""
+"""Plain-text transcripts: `Q:`/`A:` blocks, and the labels and layouts people use.
+
+Labels: Question/Answer, Interviewer/Candidate, Me, numbered `Q1:`/`A1:`, names given as
+`Speakers`, and R:/Reference: for a reference answer, with optional tags before or on a question
+line. Layouts besides `Label: text`: a label in bold (`**Interviewer:** ...`, notes and chat
+exports), a time before it (`[00:01:23] Priya: ...`), a speaker's name and a time on a line of
+their own with their words below (`Priya Raman  0:02`, a transcription service's export;
+`[Priya Raman] 10:02:33`, a call's saved captions), and times on lines of their own (skipped)."""
 
 from __future__ import annotations
 
@@ -21,6 +26,14 @@ from agent.report.imports.model import (
 
 _LABELLED = re.compile(rf"^\s*({LABEL})\s*:\s?(.*)$")
 """A line that starts with a label and a colon: 'Q: ...', 'Candidate: ...', 'John Doe: ...'."""
+_TIME = r"(?:\[\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?\]|\(\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?\)|\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?)"
+"""A time as transcripts write it: '0:02', '00:01:23', '[12:04]', '(1:02:03.5)'."""
+_HEADER = re.compile(rf"^\s*\[?({LABEL})\]?\s*(?:[-|]\s*)?{_TIME}\s*$")
+"""A speaker and a time on a line of their own: 'Priya Raman  0:02', '[Priya Raman] 10:02:33'."""
+_TIME_FIRST = re.compile(rf"^\s*{_TIME}\s*(?:[-|]\s*)?")
+_TIME_ONLY = re.compile(rf"^\s*{_TIME}\s*$")
+_BOLD = re.compile(rf"^\s*([*_]{{1,2}})({LABEL})(\s*:)?\1(?(3)|\s*:)")
+"""A label in bold or italics: '**Interviewer:** ...', '**Me**: ...', '_Q:_ ...'."""
 _REFERENCE = {"r", "reference"}
 _QUESTION_ONLY = {"q", "question"}
 """Labels that always start a new question; an interviewer saying two things in a row is one."""
@@ -52,9 +65,9 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> list[
 
     for n, raw in enumerate(text.split("\n"), 1):
         line = raw.rstrip()
-        if line.lstrip().startswith("#"):
+        if line.lstrip().startswith("#") or _TIME_ONLY.match(line):
             continue
-        label, rest = _label(line)
+        label, rest = _label(_plain_label(line, speakers))
         role = _role(label, speakers)
         if role is None:
             if part is None:
@@ -117,6 +130,21 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> list[
     if pending and not turns:
         raise TranscriptError(path, pending_line, "a tag with no question after it")
     return turns
+
+
+def _plain_label(line: str, speakers: Speakers) -> str:
+    """The line with its speaker label written plainly, `Label: text`, when it is written in
+    one of the other layouts of the module's docstring; otherwise the line as it is. A time
+    goes only where a speaker label follows it ('3:00 is when the job died' stays text)."""
+    if m := _BOLD.match(line):
+        return f"{m.group(2)}: {line[m.end() :].lstrip()}"
+    if m := _HEADER.match(line):
+        return f"{m.group(1)}:"
+    if m := _TIME_FIRST.match(line):
+        label, _ = _label(line[m.end() :])
+        if label is not None and (_role(label, speakers) or looks_like_speaker(label)):
+            return line[m.end() :]
+    return line
 
 
 def _label(line: str) -> tuple[str | None, str]:

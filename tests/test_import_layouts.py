@@ -1,0 +1,110 @@
+"""Plain-text transcripts in the layouts people export: a speaker and a time on a line of their
+own (a transcription service), a call's saved captions, times before the labels, labels in bold
+(notes and chat exports). Each reads as the same questions and answers as `Q:`/`A:` would, with
+no time or markup left in the text."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.report.imports import Speakers, TranscriptError, read_transcript
+
+QUESTION_1 = "How would you tell whether a model is overfitting?"
+ANSWER_1 = "I'd compare training and validation loss, and stop at the best validation epoch."
+QUESTION_2 = "What are Tensor Cores?"
+ANSWER_2 = "Units for small matrix multiply-accumulate tiles in FP16 with FP32 accumulation."
+
+LAYOUTS = {
+    "service export": f"""Interviewer  0:02
+{QUESTION_1}
+
+Me  0:09
+{ANSWER_1}
+
+Interviewer  1:31
+{QUESTION_2}
+
+Me  1:38
+{ANSWER_2}
+""",
+    "names and long times": f"""Priya Raman  00:00:02
+{QUESTION_1}
+
+Alex Chen  00:00:09
+{ANSWER_1}
+
+Priya Raman  00:01:31
+{QUESTION_2}
+
+Alex Chen  00:01:38
+{ANSWER_2}
+""",
+    "saved captions": f"""[Priya Raman] 10:02:33
+{QUESTION_1}
+[Alex Chen] 10:02:40
+{ANSWER_1}
+[Priya Raman] 10:04:01
+{QUESTION_2}
+[Alex Chen] 10:04:09
+{ANSWER_2}
+""",
+    "times first": f"""[00:00:02] Interviewer: {QUESTION_1}
+[00:00:09] Candidate: {ANSWER_1}
+00:01:31 - Interviewer: {QUESTION_2}
+00:01:38 - Candidate: {ANSWER_2}
+""",
+    "times on their own lines": f"""00:00:02
+Interviewer: {QUESTION_1}
+00:00:09
+Me: {ANSWER_1}
+
+00:01:31
+Interviewer: {QUESTION_2}
+00:01:38
+Me: {ANSWER_2}
+""",
+    "bold labels": f"""**Interviewer:** {QUESTION_1}
+
+**Me:** {ANSWER_1}
+
+**Q**: {QUESTION_2}
+__A:__ {ANSWER_2}
+""",
+}
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_each_layout_reads_as_the_same_questions_and_answers(tmp_path, layout):
+    path = tmp_path / "call.txt"
+    path.write_text(LAYOUTS[layout], encoding="utf-8")
+    speakers = Speakers.named(["Priya Raman"], ["Alex Chen"])
+    transcript = read_transcript(path, speakers=speakers)
+    assert transcript.format == "text"
+    assert [(t.question, t.answer) for t in transcript.turns] == [
+        (QUESTION_1, ANSWER_1),
+        (QUESTION_2, ANSWER_2),
+    ]
+
+
+def test_a_time_inside_an_answer_stays_text(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text(
+        "Interviewer: When did the run die?\n"
+        "Me: The loss went to NaN overnight.\n"
+        "3:00 is when the job died, right after the learning rate warmup ended.\n"
+        "12:30\n",
+        encoding="utf-8",
+    )
+    (turn,) = read_transcript(path).turns
+    assert turn.answer == (
+        "The loss went to NaN overnight.\n"
+        "3:00 is when the job died, right after the learning rate warmup ended."
+    )
+
+
+def test_a_name_with_a_time_still_needs_saying_who_it_is(tmp_path):
+    path = tmp_path / "call.txt"
+    path.write_text(LAYOUTS["names and long times"], encoding="utf-8")
+    with pytest.raises(TranscriptError) as caught:
+        read_transcript(path)
+    assert str(caught.value).startswith(f"{path}:1: unknown speaker 'Priya Raman'")

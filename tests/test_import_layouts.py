@@ -5,9 +5,13 @@ no time or markup left in the text."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from agent.report.imports import Speakers, TranscriptError, read_transcript
+
+DATA = Path(__file__).parent / "data"
 
 QUESTION_1 = "How would you tell whether a model is overfitting?"
 ANSWER_1 = "I'd compare training and validation loss, and stop at the best validation epoch."
@@ -108,3 +112,26 @@ def test_a_name_with_a_time_still_needs_saying_who_it_is(tmp_path):
     with pytest.raises(TranscriptError) as caught:
         read_transcript(path)
     assert str(caught.value).startswith(f"{path}:1: unknown speaker 'Priya Raman'")
+
+
+def test_a_document_or_a_recording_given_as_a_transcript_says_what_to_do(tmp_path):
+    import shutil
+    import zipfile
+
+    word = tmp_path / "Interview transcript.docx"
+    with zipfile.ZipFile(word, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "word/document.xml", "<w:document>" + "Interviewer: Why? " * 200 + "</w:document>"
+        )
+    pdf = tmp_path / "transcript.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    recording = tmp_path / "answer.txt"  # a recording under the wrong name
+    shutil.copy(next((DATA / "librivox").glob("*.wav")), recording)
+    for path, says in (
+        (word, "a Word or other zipped document, not text: save it as plain text (.txt)"),
+        (pdf, "a PDF, not text: copy its text into a .txt file"),
+        (recording, "audio or video, not a transcript: use --audio FILE --question ID"),
+    ):
+        with pytest.raises(TranscriptError) as caught:
+            read_transcript(path)
+        assert str(caught.value).startswith(f"{path}:1: {says}")

@@ -101,6 +101,8 @@ def read_transcript(
         raise UsageError(f"no such file: {path}") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if (kind := _binary_kind(data)) is not None:
+        raise TranscriptError(path, 1, kind)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -115,6 +117,29 @@ def read_transcript(
     if not turns:
         raise TranscriptError(path, 1, "no questions found (see docs/transcript-formats.md)")
     return ImportedTranscript(path=path, format="text" if fmt == "txt" else fmt, turns=turns)
+
+
+_NOT_TEXT = (
+    (
+        (b"PK\x03\x04",),
+        "a Word or other zipped document, not text: save it as plain text (.txt), or download "
+        "the call's captions as .vtt",
+    ),
+    ((b"%PDF",), "a PDF, not text: copy its text into a .txt file"),
+    ((b"{\\rtf",), "rich text (RTF): save it as plain text (.txt)"),
+    (
+        (b"RIFF", b"ID3", b"\xff\xfb", b"\xff\xf3", b"fLaC", b"OggS", b"\x1aE\xdf\xa3"),
+        "audio or video, not a transcript: use --audio FILE --question ID to transcribe a "
+        "recorded answer",
+    ),
+)
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """What a file that is not a transcript is, from its first bytes, and what to do instead."""
+    if data[4:8] == b"ftyp":  # MP4, M4A, MOV
+        return _NOT_TEXT[-1][1]
+    return next((say for starts, say in _NOT_TEXT if data.startswith(starts)), None)
 
 
 def _detect(path: Path, text: str) -> str:

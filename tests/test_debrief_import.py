@@ -72,8 +72,7 @@ def test_vtt_voice_tags_and_follow_up():
 
 # ------------------------------------------------------------------------ malformed files
 MALFORMED = [
-    ("bad-answer-first.txt", 3, "answer before any question"),
-    ("bad-text-before.txt", 1, "text before the first question"),
+    ("bad-no-labels.txt", 1, "no questions found: start each question with 'Q:'"),
     ("bad-id.txt", 1, "invalid question id 'Gradient Descent'"),
     ("bad-binary.txt", 1, "not UTF-8 text"),
     ("bad-syntax.json", 4, "invalid JSON"),
@@ -93,6 +92,21 @@ def test_malformed_files_name_the_line(name, line, problem):
     assert info.value.line == line
     assert str(info.value).startswith(f"{DATA / name}:{line}: ")
     assert problem in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "skipped", "turns"),
+    [
+        ("bad-text-before.txt", (1, 1), [("What is dropout?", "Randomly zeroing units.")]),
+        ("bad-answer-first.txt", (3, 3), [("What is dropout?", "")]),
+    ],
+)
+def test_what_comes_before_the_first_question_is_skipped_and_said(name, skipped, turns):
+    """A title, a header or a reply before any question is nobody's answer to anything: it is
+    skipped, and the transcript says which lines (the command prints them)."""
+    t = read_transcript(DATA / name)
+    assert t.skipped == skipped
+    assert [(turn.question, turn.answer) for turn in t.turns] == turns
 
 
 def test_malformed_import_exits_2_with_file_line_and_saves_nothing(run_viva, viva_home):

@@ -67,6 +67,84 @@ Interviewer: {QUESTION_2}
 00:01:38
 Me: {ANSWER_2}
 """,
+    "numbered speakers with times": f"""Speaker 1 (00:00):
+{QUESTION_1}
+
+Speaker 2 (00:07):
+{ANSWER_1}
+
+Speaker 1 (01:12):
+{QUESTION_2}
+
+Speaker 2 (01:20):
+{ANSWER_2}
+""",
+    "chat lines": f"""Interview practice - chat log
+14:01:10 From Priya Raman to Everyone:
+\t{QUESTION_1}
+14:02:30 From Alex Chen to Everyone:
+\t{ANSWER_1}
+14:03:00 From Priya Raman to Everyone:
+\t{QUESTION_2}
+14:03:41 From Alex Chen to Everyone:
+\t{ANSWER_2}
+""",
+    "names on their own lines": f"""Priya Raman started transcription
+
+Priya Raman
+0:03
+{QUESTION_1}
+
+Alex Chen
+0:10
+{ANSWER_1}
+
+Priya Raman
+1:31
+{QUESTION_2}
+
+Alex Chen
+1:38
+{ANSWER_2}
+
+Priya Raman stopped transcription
+""",
+    "browser chat copy": f"""You said:
+Please interview me for an ML engineering job, one question at a time.
+ChatGPT said:
+{QUESTION_1}
+You said:
+{ANSWER_1}
+ChatGPT said:
+{QUESTION_2}
+You said:
+{ANSWER_2}
+""",
+    "headings and metadata": f"""# Practice round
+
+**Date:** 2024-05-02
+**Round:** ML fundamentals
+
+## Interviewer
+{QUESTION_1}
+
+## Me
+{ANSWER_1}
+
+## Interviewer
+{QUESTION_2}
+
+## Me
+{ANSWER_2} (edited)
+""",
+    "numbered questions, no speakers": f"""My notes from Tuesday's mock
+
+1. **{QUESTION_1}**
+   {ANSWER_1}
+
+2) {QUESTION_2}
+{ANSWER_2}
+""",
     "bold labels": f"""**Interviewer:** {QUESTION_1}
 
 **Me:** {ANSWER_1}
@@ -81,7 +159,9 @@ __A:__ {ANSWER_2}
 def test_each_layout_reads_as_the_same_questions_and_answers(tmp_path, layout):
     path = tmp_path / "call.txt"
     path.write_text(LAYOUTS[layout], encoding="utf-8")
-    speakers = Speakers.named(["Priya Raman"], ["Alex Chen"])
+    speakers = Speakers.named(
+        ["Priya Raman", "Speaker 1", "ChatGPT"], ["Alex Chen", "Speaker 2", "You"]
+    )
     transcript = read_transcript(path, speakers=speakers)
     assert transcript.format == "text"
     assert [(t.question, t.answer) for t in transcript.turns] == [
@@ -135,3 +215,13 @@ def test_a_document_or_a_recording_given_as_a_transcript_says_what_to_do(tmp_pat
         with pytest.raises(TranscriptError) as caught:
             read_transcript(path)
         assert str(caught.value).startswith(f"{path}:1: {says}")
+
+
+def test_the_command_says_which_lines_it_skipped(run_viva, viva_home, tmp_path):
+    path = tmp_path / "otter.txt"
+    path.write_text("Mock interview, 3 May\n\n" + LAYOUTS["service export"], encoding="utf-8")
+    proc = run_viva("debrief", "--transcript", str(path), "--grader", "offline")
+    assert proc.returncode == 0, proc.stderr
+    assert "Imported 2 turns" in proc.stderr
+    assert "Skipped line 1, before the first question" in proc.stderr
+    assert "0:02" not in proc.stdout and "Mock interview, 3 May" not in proc.stdout

@@ -197,4 +197,12 @@ def _import(args: argparse.Namespace, bank) -> str:
         f"(mode import, grader {grader.label}).",
         file=sys.stderr,
     )
+    if transcript.skipped is not None:
+        first, last = transcript.skipped
+        lines = f"line {first}" if first == last else f"lines {first}-{last}"
+        print(
+            f"Skipped {lines}, before the first question (a title or header; if a question is "
+            "there, label it 'Q:').",
+            file=sys.stderr,
+        )
     return session_id

@@ -1,6 +1,7 @@
 """Practice transcripts made elsewhere, and recorded answers, imported as sessions (mode
 "import"): parsed (one module per format: qa_text, json_file, subtitles for SRT and WebVTT;
-audio for a recording; who is speaking: model.Speakers), matched to the bank (matching, with
+audio for a recording; who is speaking: model.Speakers, and in the layouts of plain-text
+exports: layouts), matched to the bank (matching, with
 closest for a question asked in other words), graded and journaled (saving).
 
 Formats are documented in docs/transcript-formats.md. A malformed file raises TranscriptError
@@ -46,8 +47,6 @@ __all__ = [
 ]
 
 PARSERS: dict[str, Callable[[str, Path, Speakers], list[ImportedTurn]]] = {
-    "text": parse_text,
-    "txt": parse_text,
     "json": parse_json,
     "srt": parse_srt,
     "vtt": parse_vtt,
@@ -110,13 +109,17 @@ def read_transcript(
         raise TranscriptError(path, line, "not UTF-8 text (is this a transcript file?)") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fmt = (fmt or _detect(path, text)).lower()
-    parser = PARSERS.get(fmt)
-    if parser is None:
+    skipped = None
+    if fmt in ("text", "txt"):
+        turns, skipped = parse_text(text, path, speakers or Speakers())
+    elif (parser := PARSERS.get(fmt)) is not None:
+        turns = parser(text, path, speakers or Speakers())
+    else:
         raise UsageError(f"unknown transcript format {fmt!r} (use text, json, srt or vtt)")
-    turns = parser(text, path, speakers or Speakers())
     if not turns:
         raise TranscriptError(path, 1, "no questions found (see docs/transcript-formats.md)")
-    return ImportedTranscript(path=path, format="text" if fmt == "txt" else fmt, turns=turns)
+    fmt = "text" if fmt == "txt" else fmt
+    return ImportedTranscript(path=path, format=fmt, turns=turns, skipped=skipped)
 
 
 _NOT_TEXT = (

@@ -106,6 +106,9 @@ class ImportedTranscript:
     format: str
     """text, json, srt, vtt (or audio: one recorded answer)."""
     turns: list[ImportedTurn] = field(default_factory=list)
+    skipped: tuple[int, int] | None = None
+    """The first and last line of what came before the first question and was skipped (a
+    title, a header, a setup message), if any."""
 
 
 _TAG = re.compile(r"\[\s*(id|topic)\s*:\s*([^\]]*?)\s*\]|\[\s*(follow[- ]?up)\s*\]", re.IGNORECASE)

@@ -2,19 +2,18 @@
 
 Labels: Question/Answer, Interviewer/Candidate, Me, numbered `Q1:`/`A1:`, names given as
 `Speakers`, and R:/Reference: for a reference answer, with optional tags before or on a question
-line. Layouts besides `Label: text`: a label in bold (`**Interviewer:** ...`, notes and chat
-exports), a time before it (`[00:01:23] Priya: ...`), a speaker's name and a time on a line of
-their own with their words below (`Priya Raman  0:02`, a transcription service's export;
-`[Priya Raman] 10:02:33`, a call's saved captions), and times on lines of their own (skipped)."""
+line. The layouts exports write them in (bold, times, header lines, chat copies) are read by
+`layouts.read_line`. What comes before the first question (a title, a date, attendees, a
+setup message) is skipped, and the transcript says which lines (`ImportedTranscript.skipped`).
+"""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
+from agent.report.imports.layouts import NUMBERED, read_line
 from agent.report.imports.model import (
-    LABEL,
     ImportedTurn,
     Speakers,
     TranscriptError,
@@ -24,87 +23,40 @@ from agent.report.imports.model import (
     unknown_speaker,
 )
 
-_LABELLED = re.compile(rf"^\s*({LABEL})\s*:\s?(.*)$")
-"""A line that starts with a label and a colon: 'Q: ...', 'Candidate: ...', 'John Doe: ...'."""
-_TIME = r"(?:\[\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?\]|\(\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?\)|\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?)"
-"""A time as transcripts write it: '0:02', '00:01:23', '[12:04]', '(1:02:03.5)'."""
-_HEADER = re.compile(rf"^\s*\[?({LABEL})\]?\s*(?:[-|]\s*)?{_TIME}\s*$")
-"""A speaker and a time on a line of their own: 'Priya Raman  0:02', '[Priya Raman] 10:02:33'."""
-_TIME_FIRST = re.compile(rf"^\s*{_TIME}\s*(?:[-|]\s*)?")
-_TIME_ONLY = re.compile(rf"^\s*{_TIME}\s*$")
-_BOLD = re.compile(rf"^\s*([*_]{{1,2}})({LABEL})(\s*:)?\1(?(3)|\s*:)")
-"""A label in bold or italics: '**Interviewer:** ...', '**Me**: ...', '_Q:_ ...'."""
 _REFERENCE = {"r", "reference"}
 _QUESTION_ONLY = {"q", "question"}
-"""Labels that always start a new question; an interviewer saying two things in a row is one."""
+"""Labels that start a new question after another unanswered `Q:`; an interviewer saying two
+things in a row is otherwise one question ('Question 1:' inside a chat message is its text)."""
 
 
-def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> list[ImportedTurn]:
-    """`Q:`/`A:` blocks (also the other labels in the module's docstring)."""
-    speakers = speakers or Speakers()
-    turns: list[ImportedTurn] = []
-    current: ImportedTurn | None = None
-    part: str | None = None  # q, a or r: what continuation lines extend
-    buffers: dict[str, list[str]] = {}
-    pending: dict[str, Any] = {}
-    pending_line = 0
-    stray_label: tuple[int, str] | None = None  # a name in the question: who may have answered it
+class _Turns:
+    """The turns being assembled, line by line."""
 
-    def close() -> None:
-        if current is None:
+    def __init__(self, path: Path):
+        self.path = path
+        self.turns: list[ImportedTurn] = []
+        self.buffers: dict[str, list[str]] = {}
+        self.part: str | None = None  # q, a or r: what continuation lines extend
+        self.asked_by: str = ""  # the label base of the question's first line
+        self.stray: tuple[int, str] | None = None  # a name in the question: who may have answered
+
+    def close(self) -> None:
+        if not self.turns:
             return
-        current.question = "\n".join(buffers.get("q", [])).strip()
-        current.answer = "\n".join(buffers.get("a", [])).strip()
-        ref = "\n".join(buffers.get("r", [])).strip()
-        current.reference = ref or None
+        current = self.turns[-1]
+        current.question = "\n".join(self.buffers.get("q", [])).strip()
+        current.answer = "\n".join(self.buffers.get("a", [])).strip()
+        current.reference = "\n".join(self.buffers.get("r", [])).strip() or None
         if not current.question:
-            raise TranscriptError(path, current.line, "empty question after 'Q:'")
-        if not current.answer and stray_label is not None:
+            raise TranscriptError(self.path, current.line, "empty question after 'Q:'")
+        if not current.answer and self.stray is not None:
             # 'Interviewer: ...' then 'Sam: ...': the answer would silently join the question
-            raise TranscriptError(path, stray_label[0], unknown_speaker(stray_label[1]))
+            raise TranscriptError(self.path, self.stray[0], unknown_speaker(self.stray[1]))
 
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.rstrip()
-        if line.lstrip().startswith("#") or _TIME_ONLY.match(line):
-            continue
-        label, rest = _label(_plain_label(line, speakers))
-        role = _role(label, speakers)
-        if role is None:
-            if part is None:
-                if not line.strip():
-                    continue
-                rest, tags = split_tags(line, path, n)
-                if not rest and tags:  # a tag line before a question
-                    pending.update(tags)
-                    pending_line = n
-                    continue
-                if looks_like_speaker(label):
-                    raise TranscriptError(path, n, unknown_speaker(label))
-                raise TranscriptError(
-                    path,
-                    n,
-                    "text before the first question (start each question with 'Q:' "
-                    "and each answer with 'A:')",
-                )
-            buffers.setdefault(part, []).append(line)
-            if part == "q" and stray_label is None and looks_like_speaker(label):
-                stray_label = (n, label)
-            continue
-        if role == "interviewer":
-            if (
-                current is not None
-                and part == "q"
-                and not buffers.get("a")
-                and label_base(label or "") not in _QUESTION_ONLY
-            ):
-                buffers["q"].append(rest)  # an interviewer speaking twice in a row
-                continue
-            close()
-            rest, tags = split_tags(rest, path, n)
-            tags = {**pending, **tags}
-            pending = {}
-            stray_label = None
-            current = ImportedTurn(
+    def ask(self, n: int, label: str, text: str, tags: dict[str, Any]) -> None:
+        self.close()
+        self.turns.append(
+            ImportedTurn(
                 question="",
                 answer="",
                 line=n,
@@ -112,44 +64,103 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> list[
                 follow_up=bool(tags.get("follow_up")),
                 topic=tags.get("topic") or None,
             )
-            turns.append(current)
-            buffers = {"q": [rest]}
-            part = "q"
-        elif current is None:
-            what = "an answer" if role == "candidate" else "a reference"
-            raise TranscriptError(path, n, f"{what} before any question (start with 'Q:')")
-        elif role == "candidate":
-            if buffers.get("a"):
-                buffers["a"].append("")  # the candidate again: a new paragraph
-            buffers.setdefault("a", []).append(rest)
-            part = "a"
+        )
+        self.buffers = {"q": [text]}
+        self.part, self.asked_by, self.stray = "q", label_base(label), None
+
+    def asks_again(self, label: str) -> bool:
+        """Whether an interviewer's line continues the unanswered question before it."""
+        return self.part == "q" and not (
+            label_base(label) in _QUESTION_ONLY and self.asked_by in _QUESTION_ONLY
+        )
+
+    def add(self, part: str, text: str, *, speaks_again: bool = False) -> None:
+        if speaks_again and part == "a" and self.buffers.get("a"):
+            self.buffers["a"].append("")  # the candidate again: a new paragraph
+        self.buffers.setdefault(part, []).append(text)
+        self.part = part
+
+
+def parse_text(
+    text: str, path: Path, speakers: Speakers | None = None
+) -> tuple[list[ImportedTurn], tuple[int, int] | None]:
+    """The turns of a plain-text transcript (see the module's docstring), and the first and last
+    line of what was skipped before the first question (None when nothing was)."""
+    speakers = speakers or Speakers()
+    turns = _Turns(path)
+    pending: dict[str, Any] = {}
+    pending_line = 0
+    skipped: list[int] = []
+    unplaced: tuple[int, str] | None = None  # the first name before the first question
+
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = read_line(raw.rstrip(), speakers)
+        if line.kind == "skip":
+            continue
+        role = _role(line.label, speakers)
+        if role is None:
+            words = line.text if line.kind == "text" else raw.rstrip()  # an unplaced name: all
+            if turns.part is None:  # before the first question: a title, a header, tags
+                rest, tags = split_tags(words, path, n)
+                if not rest and tags:  # a tag line before a question
+                    pending.update(tags)
+                    pending_line = n
+                elif words.strip():
+                    skipped.append(n)
+                    if unplaced is None and looks_like_speaker(line.label):
+                        unplaced = (n, line.label)
+                continue
+            turns.add(turns.part, words)
+            if turns.part == "q" and turns.stray is None and looks_like_speaker(line.label):
+                turns.stray = (n, line.label)
+            continue
+        assert line.label is not None
+        if role == "interviewer":
+            if turns.turns and turns.asks_again(line.label):
+                label = line.label if label_base(line.label) in _QUESTION_ONLY else None
+                turns.add("q", f"{label}: {line.text}" if label else line.text)
+                continue
+            rest, tags = split_tags(line.text, path, n)
+            turns.ask(n, line.label, rest, {**pending, **tags})
+            pending = {}
+        elif turns.part is None:  # an answer or a reference before any question
+            skipped.append(n)
         else:
-            buffers.setdefault("r", []).append(rest)
-            part = "r"
-    close()
-    if pending and not turns:
-        raise TranscriptError(path, pending_line, "a tag with no question after it")
-    return turns
+            turns.add("a" if role == "candidate" else "r", line.text, speaks_again=True)
+    turns.close()
+    if not turns.turns and unplaced is None and (numbered := _numbered(text, path))[0]:
+        return numbered
+    if not turns.turns:
+        if unplaced is not None:
+            raise TranscriptError(path, unplaced[0], unknown_speaker(unplaced[1]))
+        if pending:
+            raise TranscriptError(path, pending_line, "a tag with no question after it")
+        raise TranscriptError(
+            path,
+            1,
+            "no questions found: start each question with 'Q:' and each answer with 'A:' "
+            "(see docs/transcript-formats.md)",
+        )
+    first_question = turns.turns[0].line
+    before = [n for n in skipped if n < first_question]
+    return turns.turns, (before[0], before[-1]) if before else None
 
 
-def _plain_label(line: str, speakers: Speakers) -> str:
-    """The line with its speaker label written plainly, `Label: text`, when it is written in
-    one of the other layouts of the module's docstring; otherwise the line as it is. A time
-    goes only where a speaker label follows it ('3:00 is when the job died' stays text)."""
-    if m := _BOLD.match(line):
-        return f"{m.group(2)}: {line[m.end() :].lstrip()}"
-    if m := _HEADER.match(line):
-        return f"{m.group(1)}:"
-    if m := _TIME_FIRST.match(line):
-        label, _ = _label(line[m.end() :])
-        if label is not None and (_role(label, speakers) or looks_like_speaker(label)):
-            return line[m.end() :]
-    return line
-
-
-def _label(line: str) -> tuple[str | None, str]:
-    m = _LABELLED.match(line)
-    return (m.group(1), m.group(2)) if m else (None, line)
+def _numbered(text: str, path: Path) -> tuple[list[ImportedTurn], tuple[int, int] | None]:
+    """Notes with no speaker labels at all: each numbered question (`layouts.NUMBERED`) and the
+    lines below it, its answer. Empty when there is no numbered question."""
+    turns = _Turns(path)
+    skipped: list[int] = []
+    for n, raw in enumerate(text.split("\n"), 1):
+        if m := NUMBERED.match(raw):
+            turns.ask(n, "q", (m.group(2) or m.group(3)).strip(), {})
+            turns.part = "a"
+        elif turns.part is not None:
+            turns.add("a", raw.rstrip())
+        elif raw.strip():
+            skipped.append(n)
+    turns.close()
+    return turns.turns, (skipped[0], skipped[-1]) if skipped and turns.turns else None
 
 
 def _role(label: str | None, speakers: Speakers) -> str | None:

@@ -1,0 +1,117 @@
+"""Who speaks on a line of a plain-text transcript, in the layouts tools and people use.
+
+`Label: text` is the plain layout. Exports write the speaker in other ways, read here as the
+same thing:
+
+- in bold or italics: `**Interviewer:** ...`, `**Me**: ...` (notes, chat exports);
+- after a time: `[00:01:23] Priya: ...`, `00:01:23 - Q: ...`;
+- a call's chat: `10:31:02 From Hannah Berg to Everyone:`, the message on the lines below;
+- a chat copied from a browser: `You said:`, `ChatGPT said:`;
+- a Markdown heading that is only a known speaker: `## Interviewer`, `## Prompt:` (any other
+  heading, like a `#` comment, is skipped);
+- a header line, the words on the lines below: a name and a time (`Priya Raman  0:02`,
+  `Jordan Ellis - 00:00`, `[Priya Raman] 10:02:33`, `Speaker 1 (00:00):`, `Dana  10:32 AM`), or a
+  known speaker's name or label alone (`Lena Fischer`, then a time on the next line).
+
+Times on lines of their own, and a call tool's own notices ('Lena started transcription',
+'Transcribed by ...', 'Meeting ended after ...'), are nobody's words and are skipped. A time
+goes only where a speaker follows it: '3:00 is when the job died' stays text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from agent.report.imports.model import LABEL, Speakers, looks_like_speaker
+
+_CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?(?:\s?[AaPp]\.?[Mm]\.?)?"
+TIME = rf"(?:\[{_CLOCK}\]|\({_CLOCK}\)|{_CLOCK})"
+"""A time as transcripts write it: '0:02', '00:01:23', '[12:04]', '(1:02:03.5)', '10:32 AM'."""
+_SEP = r"\s*(?:[-|\u2013\u2014]\s*)?"
+"""Between a time and a speaker, or a speaker and a time: spaces, maybe a dash or a bar."""
+_TIME_ONLY = re.compile(rf"^\s*{TIME}\s*$")
+_TIME_FIRST = re.compile(rf"^\s*{TIME}{_SEP}(?=\S)")
+"""A time with something after it: a speaker, or (when none follows) just text."""
+_HEADING = re.compile(r"^\s*#{1,6}(?:\s+(.*))?$")
+_PLAIN = re.compile(rf"^\s*({LABEL})\s*:\s?(.*)$")
+"""'Label: text', the plain layout."""
+_EMPHASIS = re.compile(rf"^\s*([*_]{{1,2}})({LABEL})(\s*:)?\1(?(3)|\s*:)\s?(.*)$")
+"""'**Label:** text', '**Label**: text', '_Label:_ text'."""
+_CHAT = re.compile(rf"^From\s+({LABEL})\s+to\s+[^:]{{1,60}}:\s?(.*)$")
+"""'From Name to Everyone:' (after its time), a call's chat."""
+_SAID = re.compile(rf"^({LABEL})\s+said\s*:\s?(.*)$")
+"""'You said:', 'ChatGPT said:', a chat with an assistant copied from the browser."""
+_HEADER = re.compile(rf"^\[?({LABEL})\]?{_SEP}{TIME}\s*(?::\s?(.*))?$")
+"""A speaker and a time, the words mostly on the lines below: 'Priya Raman  0:02',
+'[Priya Raman] 10:02:33', 'Speaker 1 (00:00):', 'Jordan - 00:00'."""
+_NOTICE = re.compile(
+    r"^\s*(?:(?:\S+\s+){1,4}(?:started|stopped|ended)\s+(?:the\s+)?(?:transcription|recording)"
+    r"|transcribed\s+by\s+\S.*|meeting\s+ended\s+after\s+.*|powered\s+by\s+\S.*"
+    r"|\S+\s+can\s+make\s+mistakes\..*)\s*$",
+    re.IGNORECASE,
+)
+"""A call or chat tool's own notice on a line of its own."""
+_EDITED = re.compile(r"\s+\(edited\)\s*$")
+"""A chat's mark on a message changed after it was sent."""
+NUMBERED = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:Q(?:uestion)?\s*)?\d{1,2}\s*[.):]\s+(?:(\*\*|__)(.+?)\1|(.+\?))\s*$",
+    re.IGNORECASE,
+)
+"""A numbered question in notes with no speaker labels: '1. What is dropout?', '2. **Explain
+self-attention.**', '### 3. Why layer norm?' (a question mark, or the whole item in bold)."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a transcript: a speaker's words begin (`label` and the `text` after it),
+    text that continues whoever spoke last (or, before anyone spoke, a title or header), or a
+    line that is nobody's words (skipped)."""
+
+    kind: Literal["speaker", "text", "skip"]
+    text: str
+    label: str | None = None
+
+
+def read_line(line: str, speakers: Speakers) -> Line:
+    """What `line` is, in any of the module docstring's layouts."""
+    if _TIME_ONLY.match(line) or _NOTICE.match(line):
+        return Line("skip", "")
+    if heading := _HEADING.match(line):
+        found = _speaker(heading.group(1) or "", speakers)
+        if found is not None and not found[1].strip() and speakers.role(found[0]) is not None:
+            return Line("speaker", "", found[0])
+        return Line("skip", "")  # a heading, or a '#' comment ('# Q: starts a question')
+    line = _EDITED.sub("", line)
+    found = _speaker(line, speakers)
+    return Line("text", line) if found is None else Line("speaker", found[1], found[0])
+
+
+def _speaker(line: str, speakers: Speakers) -> tuple[str, str] | None:
+    """(speaker label, the words after it) when `line` starts somebody's words; the label may
+    be one nobody has placed yet (the parser says so)."""
+    stripped = line.strip()
+    if (m := _EMPHASIS.match(stripped)) and (found := _named(m[2], m[4], speakers)):
+        return found
+    if (m := _TIME_FIRST.match(stripped)) and (found := _speaker(stripped[m.end() :], speakers)):
+        return found
+    for layout in (_CHAT, _SAID, _HEADER):
+        if (m := layout.match(stripped)) and (found := _named(m[1], m[2] or "", speakers)):
+            return found
+    bare = stripped.rstrip(":").strip()
+    if bare and speakers.role(bare) is not None:
+        return bare, ""  # a known speaker's name on a line of its own
+    if m := _PLAIN.match(stripped):
+        return m.group(1).strip(), m.group(2)
+    return None
+
+
+def _named(label: str, text: str, speakers: Speakers) -> tuple[str, str] | None:
+    """A label written in a special layout counts when it is a known speaker or written like a
+    name (a bold 'Note:' or 'Date:' in a header is a label nobody has placed: the parser
+    decides)."""
+    label = label.strip()
+    if speakers.role(label) is not None or looks_like_speaker(label):
+        return label, text
+    return None

@@ -145,6 +145,70 @@ You said:
 2) {QUESTION_2}
 {ANSWER_2}
 """,
+    "cue timings without their file": f"""0:0:0.0 --> 0:0:6.5
+Priya Raman
+{QUESTION_1}
+
+0:0:7.1 --> 0:0:12.48
+Alex Chen
+{ANSWER_1}
+
+0:1:31.0 --> 0:1:35.2
+Priya Raman
+{QUESTION_2}
+
+0:1:38.9 --> 0:1:44.0
+Alex Chen
+{ANSWER_2}
+""",
+    "a time after the name": f"""Priya Raman: [00:00:02] {QUESTION_1}
+
+Alex Chen: [00:00:09] {ANSWER_1}
+
+Priya Raman: [00:01:31] {QUESTION_2}
+
+Alex Chen: [00:01:38] {ANSWER_2}
+""",
+    "a time, then a name and a company": f"""Mock interview - May 2
+VIEW RECORDING: https://example.com/share/abc
+
+0:00 - Priya Raman (Acme Labs)
+  {QUESTION_1}
+
+0:07 - Alex Chen
+  {ANSWER_1}
+
+1:31 - Priya Raman (Acme Labs)
+  {QUESTION_2}
+
+1:38 - Alex Chen
+  {ANSWER_2}
+""",
+    "a note with a header and takeaways": f"""# Mock interview
+
+**Date:** 2024-05-02
+**Interviewer:** Sam (ex-Google)
+**Format:** 30 min, technical
+
+---
+
+### 1. Overfitting
+
+**Q:** {QUESTION_1}
+
+**A:** {ANSWER_1}
+
+### 2. Tensor Cores
+
+**Q:** {QUESTION_2}
+
+**A:** {ANSWER_2}
+
+---
+
+## Takeaways
+- Say more about early stopping.
+""",
     "bold labels": f"""**Interviewer:** {QUESTION_1}
 
 **Me:** {ANSWER_1}

@@ -4,18 +4,22 @@
 same thing:
 
 - in bold or italics: `**Interviewer:** ...`, `**Me**: ...` (notes, chat exports);
-- after a time: `[00:01:23] Priya: ...`, `00:01:23 - Q: ...`;
+- after a time, or before one: `[00:01:23] Priya: ...`, `00:01:23 - Q: ...`,
+  `Priya: [00:01:23] ...`;
 - a call's chat: `10:31:02 From Hannah Berg to Everyone:`, the message on the lines below;
 - a chat copied from a browser: `You said:`, `ChatGPT said:`;
 - a Markdown heading that is only a known speaker: `## Interviewer`, `## Prompt:` (any other
   heading, like a `#` comment, is skipped);
 - a header line, the words on the lines below: a name and a time (`Priya Raman  0:02`,
   `Jordan Ellis - 00:00`, `[Priya Raman] 10:02:33`, `Speaker 1 (00:00):`, `Dana  10:32 AM`), or a
-  known speaker's name or label alone (`Lena Fischer`, then a time on the next line).
+  known speaker's name or label alone (`Lena Fischer`, then a time on the next line);
+- a name with the affiliation a call tool adds: `Laura Kim (Kestrel Labs)`, `Sam (Guest)`.
 
-Times on lines of their own, and a call tool's own notices ('Lena started transcription',
-'Transcribed by ...', 'Meeting ended after ...'), are nobody's words and are skipped. A time
-goes only where a speaker follows it: '3:00 is when the job died' stays text.
+Times and spans of time on lines of their own (`0:0:0.0 --> 0:0:8.88`), and a call tool's own
+notices ('Lena started transcription', 'Transcribed by ...', 'Meeting ended after ...'), are
+nobody's words and are skipped; headings and rules (`---`) are breaks (text under one after an
+answer is notes, see qa_text). A time goes only where a speaker follows it: '3:00 is when the
+job died' stays text.
 """
 
 from __future__ import annotations
@@ -26,16 +30,26 @@ from typing import Literal
 
 from agent.report.imports.model import LABEL, Speakers, looks_like_speaker
 
-_CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?(?:\s?[AaPp]\.?[Mm]\.?)?"
+_CLOCK = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?(?:\s?[AaPp]\.?[Mm]\.?)?"
 TIME = rf"(?:\[{_CLOCK}\]|\({_CLOCK}\)|{_CLOCK})"
-"""A time as transcripts write it: '0:02', '00:01:23', '[12:04]', '(1:02:03.5)', '10:32 AM'."""
+"""A time as transcripts write it: '0:02', '00:01:23', '[12:04]', '(1:02:03.5)', '10:32 AM',
+'0:1:0.1'."""
 _SEP = r"\s*(?:[-|\u2013\u2014]\s*)?"
 """Between a time and a speaker, or a speaker and a time: spaces, maybe a dash or a bar."""
-_TIME_ONLY = re.compile(rf"^\s*{TIME}\s*$")
+_TIME_ONLY = re.compile(rf"^\s*{TIME}(?:\s*(?:-->|-|\u2013|to)\s*{TIME})?\s*$")
+"""A time, or a span of time ('0:0:0.0 --> 0:0:8.88', a cue's timing copied without its file)."""
+_RULE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
+"""A horizontal rule: '---', '***', '___'."""
+_TIME_AFTER_LABEL = re.compile(rf"^\s*(?:\[{_CLOCK}\]|\({_CLOCK}\))\s*")
+"""A bracketed time opening a speaker's words: 'Name: [00:00:12] text'."""
+_AFFILIATION = re.compile(r"\s*\([^()]{1,40}\)\s*$")
+"""What a call tool writes after a name: 'Laura Kim (Kestrel Labs)', 'Sam (Guest)'."""
 _TIME_FIRST = re.compile(rf"^\s*{TIME}{_SEP}(?=\S)")
 """A time with something after it: a speaker, or (when none follows) just text."""
 _HEADING = re.compile(r"^\s*#{1,6}(?:\s+(.*))?$")
-_PLAIN = re.compile(rf"^\s*({LABEL})\s*:\s?(.*)$")
+_WHO = rf"{LABEL}(?:\s*\([^()]{{1,40}}\))?"
+"""A speaker label, maybe with an affiliation after it."""
+_PLAIN = re.compile(rf"^\s*({_WHO})\s*:\s?(.*)$")
 """'Label: text', the plain layout."""
 _EMPHASIS = re.compile(rf"^\s*([*_]{{1,2}})({LABEL})(\s*:)?\1(?(3)|\s*:)\s?(.*)$")
 """'**Label:** text', '**Label**: text', '_Label:_ text'."""
@@ -43,7 +57,7 @@ _CHAT = re.compile(rf"^From\s+({LABEL})\s+to\s+[^:]{{1,60}}:\s?(.*)$")
 """'From Name to Everyone:' (after its time), a call's chat."""
 _SAID = re.compile(rf"^({LABEL})\s+said\s*:\s?(.*)$")
 """'You said:', 'ChatGPT said:', a chat with an assistant copied from the browser."""
-_HEADER = re.compile(rf"^\[?({LABEL})\]?{_SEP}{TIME}\s*(?::\s?(.*))?$")
+_HEADER = re.compile(rf"^\[?({_WHO})\]?{_SEP}{TIME}\s*(?::\s?(.*))?$")
 """A speaker and a time, the words mostly on the lines below: 'Priya Raman  0:02',
 '[Priya Raman] 10:02:33', 'Speaker 1 (00:00):', 'Jordan - 00:00'."""
 _NOTICE = re.compile(
@@ -69,7 +83,8 @@ class Line:
     text that continues whoever spoke last (or, before anyone spoke, a title or header), or a
     line that is nobody's words (skipped)."""
 
-    kind: Literal["speaker", "text", "skip"]
+    kind: Literal["speaker", "text", "skip", "break"]
+    """`break`: a heading or a rule, nobody's words; text under it after an answer is notes."""
     text: str
     label: str | None = None
 
@@ -78,14 +93,18 @@ def read_line(line: str, speakers: Speakers) -> Line:
     """What `line` is, in any of the module docstring's layouts."""
     if _TIME_ONLY.match(line) or _NOTICE.match(line):
         return Line("skip", "")
+    if _RULE.match(line):
+        return Line("break", "")
     if heading := _HEADING.match(line):
         found = _speaker(heading.group(1) or "", speakers)
         if found is not None and not found[1].strip() and speakers.role(found[0]) is not None:
             return Line("speaker", "", found[0])
-        return Line("skip", "")  # a heading, or a '#' comment ('# Q: starts a question')
+        return Line("break", "")  # a heading, or a '#' comment ('# Q: starts a question')
     line = _EDITED.sub("", line)
     found = _speaker(line, speakers)
-    return Line("text", line) if found is None else Line("speaker", found[1], found[0])
+    if found is None:
+        return Line("text", line)
+    return Line("speaker", _TIME_AFTER_LABEL.sub("", found[1], count=1), found[0])
 
 
 def _speaker(line: str, speakers: Speakers) -> tuple[str, str] | None:
@@ -99,11 +118,11 @@ def _speaker(line: str, speakers: Speakers) -> tuple[str, str] | None:
     for layout in (_CHAT, _SAID, _HEADER):
         if (m := layout.match(stripped)) and (found := _named(m[1], m[2] or "", speakers)):
             return found
-    bare = stripped.rstrip(":").strip()
+    bare = _who(stripped.rstrip(":").strip(), speakers)
     if bare and speakers.role(bare) is not None:
         return bare, ""  # a known speaker's name on a line of its own
     if m := _PLAIN.match(stripped):
-        return m.group(1).strip(), m.group(2)
+        return _who(m.group(1).strip(), speakers), m.group(2)
     return None
 
 
@@ -111,7 +130,15 @@ def _named(label: str, text: str, speakers: Speakers) -> tuple[str, str] | None:
     """A label written in a special layout counts when it is a known speaker or written like a
     name (a bold 'Note:' or 'Date:' in a header is a label nobody has placed: the parser
     decides)."""
-    label = label.strip()
+    label = _who(label.strip(), speakers)
     if speakers.role(label) is not None or looks_like_speaker(label):
         return label, text
     return None
+
+
+def _who(label: str, speakers: Speakers) -> str:
+    """The label without the affiliation a call tool writes after a name, unless the whole of it
+    is a known speaker."""
+    if speakers.role(label) is None and (short := _AFFILIATION.sub("", label)) != label:
+        return short
+    return label

@@ -4,7 +4,9 @@ Labels: Question/Answer, Interviewer/Candidate, Me, numbered `Q1:`/`A1:`, names 
 `Speakers`, and R:/Reference: for a reference answer, with optional tags before or on a question
 line. The layouts exports write them in (bold, times, header lines, chat copies) are read by
 `layouts.read_line`. What comes before the first question (a title, a date, attendees, a
-setup message) is skipped, and the transcript says which lines (`ImportedTranscript.skipped`).
+header's fields, 'Interviewer: Chris' among them, a setup message) is skipped, and the
+transcript says which lines (`ImportedTranscript.skipped`). Text under a heading that follows an
+answer ('## Takeaways') is notes, not the answer.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agent.report.imports.layouts import NUMBERED, read_line
+from agent.report.imports.layouts import NUMBERED, Line, read_line
 from agent.report.imports.model import (
     ImportedTurn,
     Speakers,
@@ -24,6 +26,8 @@ from agent.report.imports.model import (
 )
 
 _REFERENCE = {"r", "reference"}
+_ROLE_NOUNS = {"interviewer", "host", "examiner"}
+"""Interviewer labels that a header also uses as a field name ('Interviewer: Chris')."""
 _QUESTION_ONLY = {"q", "question"}
 """Labels that start a new question after another unanswered `Q:`; an interviewer saying two
 things in a row is otherwise one question ('Question 1:' inside a chat message is its text)."""
@@ -93,11 +97,21 @@ def parse_text(
     skipped: list[int] = []
     unplaced: tuple[int, str] | None = None  # the first name before the first question
 
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = read_line(raw.rstrip(), speakers)
-        if line.kind == "skip":
+    raws = text.split("\n")
+    lines = [read_line(raw.rstrip(), speakers) for raw in raws]
+    notes = False  # under a heading after an answer: notes, not anybody's words
+    for n, (raw, line) in enumerate(zip(raws, lines, strict=True), 1):
+        if line.kind in ("skip", "break"):
+            notes = notes or (line.kind == "break" and turns.part == "a")
             continue
         role = _role(line.label, speakers)
+        if role is not None:
+            notes = False
+        elif notes:
+            continue
+        if role == "interviewer" and turns.part is None and _in_a_header(lines, n - 1, speakers):
+            skipped.append(n)  # 'Interviewer: Chris' among 'Date: ...' and 'Format: ...'
+            continue
         if role is None:
             words = line.text if line.kind == "text" else raw.rstrip()  # an unplaced name: all
             if turns.part is None:  # before the first question: a title, a header, tags
@@ -144,6 +158,24 @@ def parse_text(
     first_question = turns.turns[0].line
     before = [n for n in skipped if n < first_question]
     return turns.turns, (before[0], before[-1]) if before else None
+
+
+def _in_a_header(lines: list[Line], i: int, speakers: Speakers) -> bool:
+    """Whether the interviewer's line `i` is a field of a header ('Interviewer: Chris' next to
+    'Date: ...'): its label is a role noun, it has a value that asks nothing, and a line beside
+    it, blank lines aside, starts with a name-like label nobody speaks as."""
+    value = lines[i].text.strip()
+    if label_base(lines[i].label or "") not in _ROLE_NOUNS or not value or value.endswith("?"):
+        return False  # 'Q:' or a name speaking, a header line ('## Interviewer'), a question
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(lines) and lines[j].kind == "text" and not lines[j].text.strip():
+            j += step
+        beside = lines[j] if 0 <= j < len(lines) else None
+        if beside is not None and beside.kind == "speaker" and looks_like_speaker(beside.label):
+            if _role(beside.label, speakers) is None:
+                return True
+    return False
 
 
 def _numbered(text: str, path: Path) -> tuple[list[ImportedTurn], tuple[int, int] | None]:

@@ -209,6 +209,45 @@ VIEW RECORDING: https://example.com/share/abc
 ## Takeaways
 - Say more about early stopping.
 """,
+    "a diarizing transcriber": f"""[SPEAKER_01]: {QUESTION_1}
+[SPEAKER_00]: {ANSWER_1}
+[SPEAKER_01]: {QUESTION_2}
+[SPEAKER_00]: {ANSWER_2}
+""",
+    "a chat with dated messages": f"""priya_r — 05/02/2024 9:14 PM
+{QUESTION_1}
+alexc — 05/02/2024 9:16 PM
+{ANSWER_1}
+priya_r — Today at 9:20 PM
+{QUESTION_2}
+alexc — Today at 9:21 PM
+{ANSWER_2}
+""",
+    "a video editor's timecodes": f"""00:00:00:00 - 00:00:06:12
+Speaker 1
+{QUESTION_1}
+
+00:00:07:03 - 00:00:12:20
+Speaker 2
+{ANSWER_1}
+
+00:01:31:00 - 00:01:35:09
+Speaker 1
+{QUESTION_2}
+
+00:01:38:15 - 00:01:44:02
+Speaker 2
+{ANSWER_2}
+""",
+    "closing words, a tag and a tool's disclaimer": f"""Priya Raman: {QUESTION_1}
+Alex Chen: {ANSWER_1}
+#followup ask about early stopping next time
+Priya Raman: {QUESTION_2}
+Alex Chen: {ANSWER_2}
+Priya Raman: Great, that's all I had. Thanks!
+
+This editable transcript was computer generated and might contain errors.
+""",
     "bold labels": f"""**Interviewer:** {QUESTION_1}
 
 **Me:** {ANSWER_1}
@@ -224,7 +263,8 @@ def test_each_layout_reads_as_the_same_questions_and_answers(tmp_path, layout):
     path = tmp_path / "call.txt"
     path.write_text(LAYOUTS[layout], encoding="utf-8")
     speakers = Speakers.named(
-        ["Priya Raman", "Speaker 1", "ChatGPT"], ["Alex Chen", "Speaker 2", "You"]
+        ["Priya Raman", "Speaker 1", "ChatGPT", "SPEAKER_01", "priya_r"],
+        ["Alex Chen", "Speaker 2", "You", "SPEAKER_00", "alexc"],
     )
     transcript = read_transcript(path, speakers=speakers)
     assert transcript.format == "text"
@@ -289,3 +329,19 @@ def test_the_command_says_which_lines_it_skipped(run_viva, viva_home, tmp_path):
     assert "Imported 2 turns" in proc.stderr
     assert "Skipped line 1, before the first question" in proc.stderr
     assert "0:02" not in proc.stdout and "Mock interview, 3 May" not in proc.stdout
+
+
+def test_the_interviewers_last_words_with_no_answer_are_left_out_and_said(
+    run_viva, viva_home, tmp_path
+):
+    path = tmp_path / "call.txt"
+    path.write_text(
+        f"Interviewer: {QUESTION_1}\nMe: {ANSWER_1}\nInterviewer: Okay, let's stop there.\n",
+        encoding="utf-8",
+    )
+    assert read_transcript(path).closing == 3
+    proc = run_viva("debrief", "--transcript", str(path), "--grader", "offline")
+    assert proc.returncode == 0, proc.stderr
+    assert "Imported 1 turn " in proc.stderr
+    assert "Left out the interviewer's last words (line 3): nobody answered them." in proc.stderr
+    assert "stop there" not in proc.stdout

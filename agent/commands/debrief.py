@@ -205,4 +205,10 @@ def _import(args: argparse.Namespace, bank) -> str:
             "there, label it 'Q:').",
             file=sys.stderr,
         )
+    if transcript.closing is not None:
+        print(
+            f"Left out the interviewer's last words (line {transcript.closing}): nobody answered "
+            "them.",
+            file=sys.stderr,
+        )
     return session_id

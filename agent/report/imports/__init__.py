@@ -26,7 +26,7 @@ from agent.report.imports.model import (
     TranscriptError,
     text_metrics,
 )
-from agent.report.imports.qa_text import parse_text
+from agent.report.imports.qa_text import ParsedText, parse_text
 from agent.report.imports.saving import save_import
 from agent.report.imports.subtitles import parse_srt, parse_vtt
 
@@ -109,17 +109,21 @@ def read_transcript(
         raise TranscriptError(path, line, "not UTF-8 text (is this a transcript file?)") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fmt = (fmt or _detect(path, text)).lower()
-    skipped = None
     if fmt in ("text", "txt"):
-        turns, skipped = parse_text(text, path, speakers or Speakers())
+        parsed = parse_text(text, path, speakers or Speakers())
     elif (parser := PARSERS.get(fmt)) is not None:
-        turns = parser(text, path, speakers or Speakers())
+        parsed = ParsedText(parser(text, path, speakers or Speakers()))
     else:
         raise UsageError(f"unknown transcript format {fmt!r} (use text, json, srt or vtt)")
-    if not turns:
+    if not parsed.turns:
         raise TranscriptError(path, 1, "no questions found (see docs/transcript-formats.md)")
-    fmt = "text" if fmt == "txt" else fmt
-    return ImportedTranscript(path=path, format=fmt, turns=turns, skipped=skipped)
+    return ImportedTranscript(
+        path=path,
+        format="text" if fmt == "txt" else fmt,
+        turns=parsed.turns,
+        skipped=parsed.skipped,
+        closing=parsed.closing,
+    )
 
 
 _NOT_TEXT = (

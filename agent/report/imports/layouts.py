@@ -7,16 +7,19 @@ same thing:
 - after a time, or before one: `[00:01:23] Priya: ...`, `00:01:23 - Q: ...`,
   `Priya: [00:01:23] ...`;
 - a call's chat: `10:31:02 From Hannah Berg to Everyone:`, the message on the lines below;
+- a diarizing transcriber's output: `[SPEAKER_01]: ...`;
 - a chat copied from a browser: `You said:`, `ChatGPT said:`;
 - a Markdown heading that is only a known speaker: `## Interviewer`, `## Prompt:` (any other
   heading, like a `#` comment, is skipped);
 - a header line, the words on the lines below: a name and a time (`Priya Raman  0:02`,
-  `Jordan Ellis - 00:00`, `[Priya Raman] 10:02:33`, `Speaker 1 (00:00):`, `Dana  10:32 AM`), or a
+  `Jordan Ellis - 00:00`, `[Priya Raman] 10:02:33`, `Speaker 1 (00:00):`, `Dana  10:32 AM`,
+  `kira — 03/12/2024 10:42 PM`), or a
   known speaker's name or label alone (`Lena Fischer`, then a time on the next line);
 - a name with the affiliation a call tool adds: `Laura Kim (Kestrel Labs)`, `Sam (Guest)`.
 
 Times and spans of time on lines of their own (`0:0:0.0 --> 0:0:8.88`), and a call tool's own
-notices ('Lena started transcription', 'Transcribed by ...', 'Meeting ended after ...'), are
+notices ('Lena started transcription', 'Transcribed by ...', 'Meeting ended after ...', 'This
+transcript was computer generated ...'), are
 nobody's words and are skipped; headings and rules (`---`) are breaks (text under one after an
 answer is notes, see qa_text). A time goes only where a speaker follows it: '3:00 is when the
 job died' stays text.
@@ -30,10 +33,12 @@ from typing import Literal
 
 from agent.report.imports.model import LABEL, Speakers, looks_like_speaker
 
-_CLOCK = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?(?:\s?[AaPp]\.?[Mm]\.?)?"
+_CLOCK = r"\d{1,2}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?(?:\s?[AaPp]\.?[Mm]\.?)?"
 TIME = rf"(?:\[{_CLOCK}\]|\({_CLOCK}\)|{_CLOCK})"
 """A time as transcripts write it: '0:02', '00:01:23', '[12:04]', '(1:02:03.5)', '10:32 AM',
-'0:1:0.1'."""
+'0:1:0.1', '00:00:11:14' (a video editor's frames)."""
+_DATED = rf"(?:(?:\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}},?|today at|yesterday at)\s+)?{TIME}"
+"""A time, maybe after a date: '03/12/2024 10:42 PM', 'Today at 9:15 AM' (a chat's message header)."""
 _SEP = r"\s*(?:[-|\u2013\u2014]\s*)?"
 """Between a time and a speaker, or a speaker and a time: spaces, maybe a dash or a bar."""
 _TIME_ONLY = re.compile(rf"^\s*{TIME}(?:\s*(?:-->|-|\u2013|to)\s*{TIME})?\s*$")
@@ -46,24 +51,28 @@ _AFFILIATION = re.compile(r"\s*\([^()]{1,40}\)\s*$")
 """What a call tool writes after a name: 'Laura Kim (Kestrel Labs)', 'Sam (Guest)'."""
 _TIME_FIRST = re.compile(rf"^\s*{TIME}{_SEP}(?=\S)")
 """A time with something after it: a speaker, or (when none follows) just text."""
-_HEADING = re.compile(r"^\s*#{1,6}(?:\s+(.*))?$")
+_HEADING = re.compile(r"^\s*#+\s*(.*)$")
 _WHO = rf"{LABEL}(?:\s*\([^()]{{1,40}}\))?"
 """A speaker label, maybe with an affiliation after it."""
 _PLAIN = re.compile(rf"^\s*({_WHO})\s*:\s?(.*)$")
 """'Label: text', the plain layout."""
+_BRACKETED = re.compile(rf"^\s*\[({_WHO})\]\s*:\s?(.*)$")
+"""'[SPEAKER_01]: text', a diarizing transcriber's output."""
 _EMPHASIS = re.compile(rf"^\s*([*_]{{1,2}})({LABEL})(\s*:)?\1(?(3)|\s*:)\s?(.*)$")
 """'**Label:** text', '**Label**: text', '_Label:_ text'."""
 _CHAT = re.compile(rf"^From\s+({LABEL})\s+to\s+[^:]{{1,60}}:\s?(.*)$")
 """'From Name to Everyone:' (after its time), a call's chat."""
 _SAID = re.compile(rf"^({LABEL})\s+said\s*:\s?(.*)$")
 """'You said:', 'ChatGPT said:', a chat with an assistant copied from the browser."""
-_HEADER = re.compile(rf"^\[?({_WHO})\]?{_SEP}{TIME}\s*(?::\s?(.*))?$")
+_HEADER = re.compile(rf"^\[?({_WHO})\]?{_SEP}{_DATED}\s*(?::\s?(.*))?$", re.IGNORECASE)
 """A speaker and a time, the words mostly on the lines below: 'Priya Raman  0:02',
-'[Priya Raman] 10:02:33', 'Speaker 1 (00:00):', 'Jordan - 00:00'."""
+'[Priya Raman] 10:02:33', 'Speaker 1 (00:00):', 'Jordan - 00:00',
+'kira — 03/12/2024 10:42 PM'."""
 _NOTICE = re.compile(
     r"^\s*(?:(?:\S+\s+){1,4}(?:started|stopped|ended)\s+(?:the\s+)?(?:transcription|recording)"
     r"|transcribed\s+by\s+\S.*|meeting\s+ended\s+after\s+.*|powered\s+by\s+\S.*"
-    r"|\S+\s+can\s+make\s+mistakes\..*)\s*$",
+    r"|\S+\s+can\s+make\s+mistakes\..*"
+    r"|this\s+(?:editable\s+)?transcript\s+was\s+(?:computer|machine|automatically)[ -]generated.*)\s*$",
     re.IGNORECASE,
 )
 """A call or chat tool's own notice on a line of its own."""
@@ -115,7 +124,7 @@ def _speaker(line: str, speakers: Speakers) -> tuple[str, str] | None:
         return found
     if (m := _TIME_FIRST.match(stripped)) and (found := _speaker(stripped[m.end() :], speakers)):
         return found
-    for layout in (_CHAT, _SAID, _HEADER):
+    for layout in (_CHAT, _SAID, _HEADER, _BRACKETED):
         if (m := layout.match(stripped)) and (found := _named(m[1], m[2] or "", speakers)):
             return found
     bare = _who(stripped.rstrip(":").strip(), speakers)

@@ -109,6 +109,8 @@ class ImportedTranscript:
     skipped: tuple[int, int] | None = None
     """The first and last line of what came before the first question and was skipped (a
     title, a header, a setup message), if any."""
+    closing: int | None = None
+    """The line of the interviewer's last words, left out because nobody answered them."""
 
 
 _TAG = re.compile(r"\[\s*(id|topic)\s*:\s*([^\]]*?)\s*\]|\[\s*(follow[- ]?up)\s*\]", re.IGNORECASE)

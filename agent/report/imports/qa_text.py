@@ -11,6 +11,7 @@ answer ('## Takeaways') is notes, not the answer.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -85,11 +86,19 @@ class _Turns:
         self.part = part
 
 
-def parse_text(
-    text: str, path: Path, speakers: Speakers | None = None
-) -> tuple[list[ImportedTurn], tuple[int, int] | None]:
-    """The turns of a plain-text transcript (see the module's docstring), and the first and last
-    line of what was skipped before the first question (None when nothing was)."""
+@dataclass
+class ParsedText:
+    turns: list[ImportedTurn]
+    skipped: tuple[int, int] | None = None
+    """The first and last line of what was skipped before the first question, if anything."""
+    closing: int | None = None
+    """The line of the interviewer's last words, left out: nobody answered them ('Okay, let's
+    stop there.', 'Any questions for me?'). A last question labelled 'Q:' is kept (it scores
+    0, like a question left unanswered in a session)."""
+
+
+def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> ParsedText:
+    """The turns of a plain-text transcript (see the module's docstring)."""
     speakers = speakers or Speakers()
     turns = _Turns(path)
     pending: dict[str, Any] = {}
@@ -142,7 +151,7 @@ def parse_text(
         else:
             turns.add("a" if role == "candidate" else "r", line.text, speaks_again=True)
     turns.close()
-    if not turns.turns and unplaced is None and (numbered := _numbered(text, path))[0]:
+    if not turns.turns and unplaced is None and (numbered := _numbered(text, path)).turns:
         return numbered
     if not turns.turns:
         if unplaced is not None:
@@ -157,7 +166,12 @@ def parse_text(
         )
     first_question = turns.turns[0].line
     before = [n for n in skipped if n < first_question]
-    return turns.turns, (before[0], before[-1]) if before else None
+    closing = None
+    last, before_last = turns.turns[-1], turns.turns[-2] if len(turns.turns) > 1 else None
+    if before_last and before_last.answer and not last.answer:
+        if turns.asked_by not in _QUESTION_ONLY:  # a 'Q:' the writer marked stays a question
+            closing = turns.turns.pop().line
+    return ParsedText(turns.turns, (before[0], before[-1]) if before else None, closing)
 
 
 def _in_a_header(lines: list[Line], i: int, speakers: Speakers) -> bool:
@@ -178,7 +192,7 @@ def _in_a_header(lines: list[Line], i: int, speakers: Speakers) -> bool:
     return False
 
 
-def _numbered(text: str, path: Path) -> tuple[list[ImportedTurn], tuple[int, int] | None]:
+def _numbered(text: str, path: Path) -> ParsedText:
     """Notes with no speaker labels at all: each numbered question (`layouts.NUMBERED`) and the
     lines below it, its answer. Empty when there is no numbered question."""
     turns = _Turns(path)
@@ -192,7 +206,7 @@ def _numbered(text: str, path: Path) -> tuple[list[ImportedTurn], tuple[int, int
         elif raw.strip():
             skipped.append(n)
     turns.close()
-    return turns.turns, (skipped[0], skipped[-1]) if skipped and turns.turns else None
+    return ParsedText(turns.turns, (skipped[0], skipped[-1]) if skipped and turns.turns else None)
 
 
 def _role(label: str | None, speakers: Speakers) -> str | None:

@@ -345,3 +345,18 @@ def test_the_interviewers_last_words_with_no_answer_are_left_out_and_said(
     assert "Imported 1 turn " in proc.stderr
     assert "Left out the interviewer's last words (line 3): nobody answered them." in proc.stderr
     assert "stop there" not in proc.stdout
+
+
+def test_captions_skip_the_candidates_hello_and_leave_out_the_closing_words(tmp_path):
+    path = tmp_path / "call.vtt"
+    path.write_text(
+        "WEBVTT\n\n"
+        "00:00:00.500 --> 00:00:01.800\n<v Alex Chen>Hi! Can you hear me?</v>\n\n"
+        f"00:00:02.000 --> 00:00:06.000\n<v Priya Raman>Yes. {QUESTION_1}</v>\n\n"
+        f"00:00:07.000 --> 00:00:12.000\n<v Alex Chen>{ANSWER_1}</v>\n\n"
+        "00:00:13.000 --> 00:00:15.000\n<v Priya Raman>Great, that's all I had.</v>\n",
+        encoding="utf-8",
+    )
+    t = read_transcript(path, speakers=Speakers.named(["Priya Raman"], ["Alex Chen"]))
+    assert [(turn.question, turn.answer) for turn in t.turns] == [(f"Yes. {QUESTION_1}", ANSWER_1)]
+    assert t.skipped == (4, 4) and t.closing == 13

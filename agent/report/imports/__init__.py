@@ -22,11 +22,12 @@ from agent.report.imports.json_file import parse_json
 from agent.report.imports.model import (
     ImportedTranscript,
     ImportedTurn,
+    ParsedText,
     Speakers,
     TranscriptError,
     text_metrics,
 )
-from agent.report.imports.qa_text import ParsedText, parse_text
+from agent.report.imports.qa_text import parse_text
 from agent.report.imports.saving import save_import
 from agent.report.imports.subtitles import parse_srt, parse_vtt
 
@@ -46,8 +47,10 @@ __all__ = [
     "text_metrics",
 ]
 
-PARSERS: dict[str, Callable[[str, Path, Speakers], list[ImportedTurn]]] = {
-    "json": parse_json,
+PARSERS: dict[str, Callable[[str, Path, Speakers], ParsedText]] = {
+    "text": parse_text,
+    "txt": parse_text,
+    "json": lambda text, path, speakers: ParsedText(parse_json(text, path, speakers)),
     "srt": parse_srt,
     "vtt": parse_vtt,
 }
@@ -109,12 +112,10 @@ def read_transcript(
         raise TranscriptError(path, line, "not UTF-8 text (is this a transcript file?)") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fmt = (fmt or _detect(path, text)).lower()
-    if fmt in ("text", "txt"):
-        parsed = parse_text(text, path, speakers or Speakers())
-    elif (parser := PARSERS.get(fmt)) is not None:
-        parsed = ParsedText(parser(text, path, speakers or Speakers()))
-    else:
+    parser = PARSERS.get(fmt)
+    if parser is None:
         raise UsageError(f"unknown transcript format {fmt!r} (use text, json, srt or vtt)")
+    parsed = parser(text, path, speakers or Speakers())
     if not parsed.turns:
         raise TranscriptError(path, 1, "no questions found (see docs/transcript-formats.md)")
     return ImportedTranscript(

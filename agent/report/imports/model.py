@@ -101,6 +101,19 @@ class ImportedTurn:
 
 
 @dataclass
+class ParsedText:
+    """What a parser read from a file: the turns, and what it left out and where."""
+
+    turns: list[ImportedTurn]
+    skipped: tuple[int, int] | None = None
+    """The first and last line of what was skipped before the first question, if anything."""
+    closing: int | None = None
+    """The line of the interviewer's last words, left out: nobody answered them ('Okay, let's
+    stop there.', 'Any questions for me?'). A last question labelled 'Q:' is kept (it scores
+    0, like a question left unanswered in a session)."""
+
+
+@dataclass
 class ImportedTranscript:
     path: Path
     format: str

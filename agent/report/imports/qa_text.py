@@ -11,13 +11,13 @@ answer ('## Takeaways') is notes, not the answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from agent.report.imports.layouts import NUMBERED, Line, read_line
 from agent.report.imports.model import (
     ImportedTurn,
+    ParsedText,
     Speakers,
     TranscriptError,
     label_base,
@@ -84,17 +84,6 @@ class _Turns:
             self.buffers["a"].append("")  # the candidate again: a new paragraph
         self.buffers.setdefault(part, []).append(text)
         self.part = part
-
-
-@dataclass
-class ParsedText:
-    turns: list[ImportedTurn]
-    skipped: tuple[int, int] | None = None
-    """The first and last line of what was skipped before the first question, if anything."""
-    closing: int | None = None
-    """The line of the interviewer's last words, left out: nobody answered them ('Okay, let's
-    stop there.', 'Any questions for me?'). A last question labelled 'Q:' is kept (it scores
-    0, like a question left unanswered in a session)."""
 
 
 def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> ParsedText:

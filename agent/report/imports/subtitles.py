@@ -12,6 +12,7 @@ from pathlib import Path
 from agent.report.imports.model import (
     LABEL,
     ImportedTurn,
+    ParsedText,
     Speakers,
     TranscriptError,
     looks_like_speaker,
@@ -111,7 +112,7 @@ def _cues(text: str, path: Path, vtt: bool, speakers: Speakers) -> list[_Cue]:
     return cues
 
 
-def _subtitle_turns(cues: list[_Cue], path: Path) -> list[ImportedTurn]:
+def _subtitle_turns(cues: list[_Cue], path: Path) -> ParsedText:
     # consecutive cues of the same speaker are one utterance
     runs: list[list[_Cue]] = []
     for cue in cues:
@@ -120,6 +121,7 @@ def _subtitle_turns(cues: list[_Cue], path: Path) -> list[ImportedTurn]:
         else:
             runs.append([cue])
     turns: list[ImportedTurn] = []
+    skipped: tuple[int, int] | None = None
     question_end = 0.0
     for run in runs:
         text = " ".join(c.text for c in run)
@@ -137,8 +139,9 @@ def _subtitle_turns(cues: list[_Cue], path: Path) -> list[ImportedTurn]:
             )
             question_end = run[-1].end
             continue
-        if not turns:
-            raise TranscriptError(path, run[0].line, "the candidate speaks before any question")
+        if not turns:  # the candidate's hello before the interviewer's first words
+            skipped = skipped or (run[0].line, run[-1].line)
+            continue
         turn = turns[-1]
         turn.answer = text
         speaking = sum(c.end - c.start for c in run)
@@ -154,12 +157,15 @@ def _subtitle_turns(cues: list[_Cue], path: Path) -> list[ImportedTurn]:
         )
         turn.metrics = {k: v for k, v in metrics.items() if v is not None}
         turn.seconds = round(run[-1].end - question_end, 2)
-    return turns
+    closing = None
+    if len(turns) > 1 and turns[-2].answer and not turns[-1].answer:
+        closing = turns.pop().line  # 'Thanks, that's all I had.': nobody answered it
+    return ParsedText(turns, skipped, closing)
 
 
-def parse_srt(text: str, path: Path, speakers: Speakers | None = None) -> list[ImportedTurn]:
+def parse_srt(text: str, path: Path, speakers: Speakers | None = None) -> ParsedText:
     return _subtitle_turns(_cues(text, path, False, speakers or Speakers()), path)
 
 
-def parse_vtt(text: str, path: Path, speakers: Speakers | None = None) -> list[ImportedTurn]:
+def parse_vtt(text: str, path: Path, speakers: Speakers | None = None) -> ParsedText:
     return _subtitle_turns(_cues(text, path, True, speakers or Speakers()), path)

@@ -248,6 +248,76 @@ Priya Raman: Great, that's all I had. Thanks!
 
 This editable transcript was computer generated and might contain errors.
 """,
+    "a messaging app's export": f"""02/05/2024, 21:13 - Messages are end-to-end encrypted.
+02/05/2024, 21:14 - Priya Raman: {QUESTION_1}
+02/05/2024, 21:16 - Alex Chen: {ANSWER_1}
+02/05/2024, 21:18 - Priya Raman: {QUESTION_2}
+02/05/2024, 21:19 - Alex Chen: {ANSWER_2}
+""",
+    "messages copied with name and date headers": f"""Priya Raman, [02.05.2024 21:14]
+{QUESTION_1}
+
+Alex Chen, [02.05.2024 21:16]
+{ANSWER_1}
+
+Priya Raman, [02.05.2024 21:18]
+{QUESTION_2}
+
+Alex Chen, [02.05.2024 21:19]
+{ANSWER_2}
+""",
+    "a work chat with last-name-first names": f"""[5/2/2024 9:14 AM] Raman, Priya: {QUESTION_1}
+[5/2/2024 9:16 AM] Chen, Alex: {ANSWER_1}
+[5/2/2024 9:18 AM] Raman, Priya: {QUESTION_2}
+[5/2/2024 9:19 AM] Chen, Alex: {ANSWER_2}
+""",
+    "a transcriber's console output": f"""loading model from 'models/ggml-base.en.bin'
+
+[00:00:00.000 --> 00:00:04.000]  (speaker 3) {QUESTION_1}
+[00:00:04.500 --> 00:00:09.000]  (speaker 4) {ANSWER_1}
+[00:01:31.000 --> 00:01:35.000]  (speaker 3) {QUESTION_2}
+[00:01:38.000 --> 00:01:44.000]  (speaker 4) {ANSWER_2}
+""",
+    "a note-taker's summary, then the transcript": f"""Mock interview - ML fundamentals
+Participants: Priya Raman, Alex Chen
+
+Action Items
+Priya Raman
+- Send the next set of questions.
+
+Transcript
+
+Priya Raman - 00:00
+{QUESTION_1}
+
+Alex Chen - 00:07
+{ANSWER_1}
+
+Priya Raman - 01:31
+{QUESTION_2}
+
+Alex Chen - 01:38
+{ANSWER_2}
+""",
+    "a practice site's report": f"""Practice Session Report
+Overall score: 71 / 100
+
+──────────
+Question 1 of 2 · Warm-up
+
+AI Interviewer: {QUESTION_1}
+
+Your answer · 0:41
+{ANSWER_1}
+
+──────────
+Q2 of 2
+
+{QUESTION_2}
+
+Your answer (transcribed):
+{ANSWER_2}
+""",
     "bold labels": f"""**Interviewer:** {QUESTION_1}
 
 **Me:** {ANSWER_1}
@@ -263,8 +333,16 @@ def test_each_layout_reads_as_the_same_questions_and_answers(tmp_path, layout):
     path = tmp_path / "call.txt"
     path.write_text(LAYOUTS[layout], encoding="utf-8")
     speakers = Speakers.named(
-        ["Priya Raman", "Speaker 1", "ChatGPT", "SPEAKER_01", "priya_r"],
-        ["Alex Chen", "Speaker 2", "You", "SPEAKER_00", "alexc"],
+        [
+            "Priya Raman",
+            "Speaker 1",
+            "ChatGPT",
+            "SPEAKER_01",
+            "priya_r",
+            "Raman, Priya",
+            "speaker 3",
+        ],
+        ["Alex Chen", "Speaker 2", "You", "SPEAKER_00", "alexc", "Chen, Alex", "speaker 4"],
     )
     transcript = read_transcript(path, speakers=speakers)
     assert transcript.format == "text"

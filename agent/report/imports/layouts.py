@@ -7,7 +7,10 @@ same thing:
 - after a time, or before one: `[00:01:23] Priya: ...`, `00:01:23 - Q: ...`,
   `Priya: [00:01:23] ...`;
 - a call's chat: `10:31:02 From Hannah Berg to Everyone:`, the message on the lines below;
-- a diarizing transcriber's output: `[SPEAKER_01]: ...`;
+- a diarizing transcriber's output: `[SPEAKER_01]: ...`, `[00:00.000 --> 00:04.000]  (speaker 0) ...`;
+- a messaging app's export or copy: `14/03/2024, 21:14 - Anya: ...`, `[3/14/2024 9:02 AM] Keller,
+  Anna: ...`;
+- a practice site's report: `Question 1 of 3` (the question below), `Your answer · 1:04`;
 - a chat copied from a browser: `You said:`, `ChatGPT said:`;
 - a Markdown heading that is only a known speaker: `## Interviewer`, `## Prompt:` (any other
   heading, like a `#` comment, is skipped);
@@ -34,26 +37,29 @@ from typing import Literal
 from agent.report.imports.model import LABEL, Speakers, looks_like_speaker
 
 _CLOCK = r"\d{1,2}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?(?:\s?[AaPp]\.?[Mm]\.?)?"
-TIME = rf"(?:\[{_CLOCK}\]|\({_CLOCK}\)|{_CLOCK})"
-"""A time as transcripts write it: '0:02', '00:01:23', '[12:04]', '(1:02:03.5)', '10:32 AM',
-'0:1:0.1', '00:00:11:14' (a video editor's frames)."""
-_DATED = rf"(?:(?:\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}},?|today at|yesterday at)\s+)?{TIME}"
-"""A time, maybe after a date: '03/12/2024 10:42 PM', 'Today at 9:15 AM' (a chat's message header)."""
-_SEP = r"\s*(?:[-|\u2013\u2014]\s*)?"
-"""Between a time and a speaker, or a speaker and a time: spaces, maybe a dash or a bar."""
-_TIME_ONLY = re.compile(rf"^\s*{TIME}(?:\s*(?:-->|-|\u2013|to)\s*{TIME})?\s*$")
-"""A time, or a span of time ('0:0:0.0 --> 0:0:8.88', a cue's timing copied without its file)."""
-_RULE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
-"""A horizontal rule: '---', '***', '___'."""
+_DATE = r"(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?|(?:today|yesterday)\s+at)\s+"
+_STAMP = rf"[\[(]?(?:{_DATE})?{_CLOCK}[\])]?"
+TIME = rf"{_STAMP}(?:\s*(?:-->|-|\u2013|to)\s*{_STAMP})?"
+"""A time or a span of time as transcripts write it: '0:02', '00:01:23', '[12:04]',
+'(1:02:03.5)', '10:32 AM', '0:1:0.1', '00:00:11:14' (a video editor's frames), '14/03/2024,
+21:14' and '[3/14/2024 9:02 AM]' (a chat's messages), 'Today at 9:20 PM', '0:0:0.0 -->
+0:0:8.88'."""
+_SEP = r"\s*(?:[-|\u2013\u2014\u00b7]\s*)?"
+"""Between a time and a speaker, or a speaker and a time: spaces, maybe a dash, a bar or a dot."""
+_TIME_ONLY = re.compile(rf"^\s*{TIME}\s*$", re.IGNORECASE)
+_RULE = re.compile(r"^\s*([-*_=\u2500\u2501\u2014])(?:\s*\1){2,}\s*$")
+"""A horizontal rule: '---', '***', '___', '────'."""
+_NTH_QUESTION = re.compile(r"^(Q(?:uestion)?\s*\d{1,2})\s*(?:of|/)\s*\d{1,2}\b.*$", re.IGNORECASE)
+"""'Question 1 of 3', 'Q2 of 5 · Technical': a practice site's report starts a question."""
 _TIME_AFTER_LABEL = re.compile(rf"^\s*(?:\[{_CLOCK}\]|\({_CLOCK}\))\s*")
 """A bracketed time opening a speaker's words: 'Name: [00:00:12] text'."""
 _AFFILIATION = re.compile(r"\s*\([^()]{1,40}\)\s*$")
 """What a call tool writes after a name: 'Laura Kim (Kestrel Labs)', 'Sam (Guest)'."""
-_TIME_FIRST = re.compile(rf"^\s*{TIME}{_SEP}(?=\S)")
+_TIME_FIRST = re.compile(rf"^\s*{TIME}{_SEP}(?=\S)", re.IGNORECASE)
 """A time with something after it: a speaker, or (when none follows) just text."""
 _HEADING = re.compile(r"^\s*#+\s*(.*)$")
-_WHO = rf"{LABEL}(?:\s*\([^()]{{1,40}}\))?"
-"""A speaker label, maybe with an affiliation after it."""
+_WHO = rf"{LABEL}(?:,\s*{LABEL})?(?:\s*\([^()]{{1,40}}\))?"
+"""A speaker label ('Keller, Anna' too), maybe with an affiliation after it."""
 _PLAIN = re.compile(rf"^\s*({_WHO})\s*:\s?(.*)$")
 """'Label: text', the plain layout."""
 _BRACKETED = re.compile(rf"^\s*\[({_WHO})\]\s*:\s?(.*)$")
@@ -64,10 +70,12 @@ _CHAT = re.compile(rf"^From\s+({LABEL})\s+to\s+[^:]{{1,60}}:\s?(.*)$")
 """'From Name to Everyone:' (after its time), a call's chat."""
 _SAID = re.compile(rf"^({LABEL})\s+said\s*:\s?(.*)$")
 """'You said:', 'ChatGPT said:', a chat with an assistant copied from the browser."""
-_HEADER = re.compile(rf"^\[?({_WHO})\]?{_SEP}{_DATED}\s*(?::\s?(.*))?$", re.IGNORECASE)
+_HEADER = re.compile(rf"^\[?({_WHO})\]?,?{_SEP}{TIME}\s*(?::\s?(.*))?$", re.IGNORECASE)
 """A speaker and a time, the words mostly on the lines below: 'Priya Raman  0:02',
 '[Priya Raman] 10:02:33', 'Speaker 1 (00:00):', 'Jordan - 00:00',
-'kira — 03/12/2024 10:42 PM'."""
+'kira — 03/12/2024 10:42 PM', 'Mateo, [15.03.2024 19:02]'."""
+_NUMBERED_SPEAKER = re.compile(r"^\((speaker\s*\d{1,2})\)\s*(.*)$", re.IGNORECASE)
+"""'(speaker 0) text', a diarizing transcriber's console output."""
 _NOTICE = re.compile(
     r"^\s*(?:(?:\S+\s+){1,4}(?:started|stopped|ended)\s+(?:the\s+)?(?:transcription|recording)"
     r"|transcribed\s+by\s+\S.*|meeting\s+ended\s+after\s+.*|powered\s+by\s+\S.*"
@@ -124,7 +132,9 @@ def _speaker(line: str, speakers: Speakers) -> tuple[str, str] | None:
         return found
     if (m := _TIME_FIRST.match(stripped)) and (found := _speaker(stripped[m.end() :], speakers)):
         return found
-    for layout in (_CHAT, _SAID, _HEADER, _BRACKETED):
+    if m := _NTH_QUESTION.match(stripped):
+        return m[1], ""
+    for layout in (_CHAT, _SAID, _HEADER, _BRACKETED, _NUMBERED_SPEAKER):
         if (m := layout.match(stripped)) and (found := _named(m[1], m[2] or "", speakers)):
             return found
     bare = _who(stripped.rstrip(":").strip(), speakers)

@@ -13,7 +13,9 @@ from typing import Any, TypeGuard
 from agent.errors import UsageError
 
 INTERVIEWER = frozenset({"q", "question", "interviewer", "host", "examiner"})
-CANDIDATE = frozenset({"a", "answer", "candidate", "interviewee", "me", "you"})
+CANDIDATE = frozenset({"a", "answer", "candidate", "interviewee", "me", "you", "your answer"})
+_ROLE_NOUN = {"interviewer": "interviewer", "candidate": "candidate", "interviewee": "candidate"}
+"""The last word of a qualified role label: 'AI Interviewer', 'Lead interviewer'."""
 LABEL = r"[^\W\d_][\w .'-]{0,40}?"
 """A speaker label before a colon, in any script: 'Q', 'Candidate', 'José García', '王伟'."""
 _NAME_WORD = re.compile(r"[^\W_][\w.'-]*")
@@ -53,7 +55,8 @@ class Speakers:
             return "interviewer"
         if name in CANDIDATE:
             return "candidate"
-        return None
+        words = name.split()
+        return _ROLE_NOUN.get(words[-1]) if 1 < len(words) <= 3 else None
 
 
 def unknown_speaker(name: str) -> str:

@@ -11,6 +11,7 @@ answer ('## Takeaways') is notes, not the answer.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,10 @@ from agent.report.imports.model import (
 
 _REFERENCE = {"r", "reference"}
 _ROLE_NOUNS = {"interviewer", "host", "examiner"}
+_BOTH_SIDES = re.compile(r"\b(?:candidate|interviewee)\s*:", re.IGNORECASE)
+_TRANSCRIPT = re.compile(r"^\s*#*\s*(?:transcript|full transcript)\s*:?\s*$", re.IGNORECASE)
+"""A tool's 'Transcript' heading: what comes before it (title, summary, action items) is the
+tool's, not anybody's words."""
 """Interviewer labels that a header also uses as a field name ('Interviewer: Chris')."""
 _QUESTION_ONLY = {"q", "question"}
 """Labels that start a new question after another unanswered `Q:`; an interviewer saying two
@@ -54,9 +59,14 @@ class _Turns:
         current.reference = "\n".join(self.buffers.get("r", [])).strip() or None
         if not current.question:
             raise TranscriptError(self.path, current.line, "empty question after 'Q:'")
-        if not current.answer and self.stray is not None:
+        if not current.answer and self.stray is not None and not self.answered():
             # 'Interviewer: ...' then 'Sam: ...': the answer would silently join the question
+            # (once the candidate has answered under a known name, 'Strengths:' is not them)
             raise TranscriptError(self.path, self.stray[0], unknown_speaker(self.stray[1]))
+
+    def answered(self) -> bool:
+        """Whether a turn before the current one has an answer."""
+        return any(t.answer for t in self.turns[:-1])
 
     def ask(self, n: int, label: str, text: str, tags: dict[str, Any]) -> None:
         self.close()
@@ -74,10 +84,15 @@ class _Turns:
         self.part, self.asked_by, self.stray = "q", label_base(label), None
 
     def asks_again(self, label: str) -> bool:
-        """Whether an interviewer's line continues the unanswered question before it."""
-        return self.part == "q" and not (
-            label_base(label) in _QUESTION_ONLY and self.asked_by in _QUESTION_ONLY
-        )
+        """Whether an interviewer's line continues the unanswered question before it: yes, but
+        for a 'Q:' (it starts a question) other than a numbered 'Question 1:' inside a message
+        of a named interviewer (a chat assistant numbers its questions)."""
+        if self.part != "q":
+            return False
+        if label_base(label) not in _QUESTION_ONLY:
+            return True
+        numbered = label_base(label) != " ".join(label.split()).lower()
+        return numbered and self.asked_by not in _QUESTION_ONLY
 
     def add(self, part: str, text: str, *, speaks_again: bool = False) -> None:
         if speaks_again and part == "a" and self.buffers.get("a"):
@@ -97,8 +112,14 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
 
     raws = text.split("\n")
     lines = [read_line(raw.rstrip(), speakers) for raw in raws]
+    start = next((i + 1 for i, raw in enumerate(raws) if _TRANSCRIPT.match(raw)), 0)
+    if not any(line.kind == "speaker" for line in lines[start:]):
+        start = 0  # a 'Transcript' line with nobody speaking after it is no heading
+    skipped += [n for n, raw in enumerate(raws[:start], 1) if raw.strip()]  # a tool's summary
     notes = False  # under a heading after an answer: notes, not anybody's words
     for n, (raw, line) in enumerate(zip(raws, lines, strict=True), 1):
+        if n <= start:
+            continue
         if line.kind in ("skip", "break"):
             notes = notes or (line.kind == "break" and turns.part == "a")
             continue
@@ -170,6 +191,8 @@ def _in_a_header(lines: list[Line], i: int, speakers: Speakers) -> bool:
     value = lines[i].text.strip()
     if label_base(lines[i].label or "") not in _ROLE_NOUNS or not value or value.endswith("?"):
         return False  # 'Q:' or a name speaking, a header line ('## Interviewer'), a question
+    if _BOTH_SIDES.search(value):
+        return True  # 'Interviewer: Elena P. | Candidate: Jonah R.'
     for step in (-1, 1):
         j = i + step
         while 0 <= j < len(lines) and lines[j].kind == "text" and not lines[j].text.strip():

@@ -438,3 +438,24 @@ def test_captions_skip_the_candidates_hello_and_leave_out_the_closing_words(tmp_
     t = read_transcript(path, speakers=Speakers.named(["Priya Raman"], ["Alex Chen"]))
     assert [(turn.question, turn.answer) for turn in t.turns] == [(f"Yes. {QUESTION_1}", ANSWER_1)]
     assert t.skipped == (4, 4) and t.closing == 13
+
+
+@pytest.mark.parametrize(
+    ("layout", "interviewer", "line", "name"),
+    [
+        ("a time, then a name and a company", [], 4, "Priya Raman"),
+        ("names on their own lines", [], 3, "Priya Raman"),
+        ("a time, then a name and a company", ["Priya Raman"], 7, "Alex Chen"),
+    ],
+)
+def test_a_speaker_nobody_placed_is_named_not_read_as_someone_elses_words(
+    tmp_path, layout, interviewer, line, name
+):
+    """Headers that name people with no colon ('0:07 - Alex Chen', 'Alex Chen' alone) with the
+    names not given, or one of them misspelled: the import stops at the name, never reads one
+    person's words as the other's or finds 'no questions'."""
+    path = tmp_path / "call.txt"
+    path.write_text(LAYOUTS[layout], encoding="utf-8")
+    with pytest.raises(TranscriptError) as caught:
+        read_transcript(path, speakers=Speakers.named(interviewer, ["Alex Chenn"]))
+    assert str(caught.value).startswith(f"{path}:{line}: unknown speaker {name!r}")

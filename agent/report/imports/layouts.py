@@ -130,8 +130,12 @@ def _speaker(line: str, speakers: Speakers) -> tuple[str, str] | None:
     stripped = line.strip()
     if (m := _EMPHASIS.match(stripped)) and (found := _named(m[2], m[4], speakers)):
         return found
-    if (m := _TIME_FIRST.match(stripped)) and (found := _speaker(stripped[m.end() :], speakers)):
-        return found
+    if m := _TIME_FIRST.match(stripped):
+        rest = stripped[m.end() :]
+        if found := _speaker(rest, speakers):
+            return found
+        if looks_like_speaker(name := _who(rest.rstrip(":").strip(), speakers)):
+            return name, ""  # '0:07 - Omar Haddad': a header, whoever that is
     if m := _NTH_QUESTION.match(stripped):
         return m[1], ""
     for layout in (_CHAT, _SAID, _HEADER, _BRACKETED, _NUMBERED_SPEAKER):
@@ -143,6 +147,13 @@ def _speaker(line: str, speakers: Speakers) -> tuple[str, str] | None:
     if m := _PLAIN.match(stripped):
         return _who(m.group(1).strip(), speakers), m.group(2)
     return None
+
+
+def lone_name(line: str, speakers: Speakers) -> str | None:
+    """The name on a line of its own ('Lena Fischer', a copied call transcript's header), when
+    the line is written like a name and nothing else."""
+    name = _who(line.strip().rstrip(":").strip(), speakers)
+    return name if looks_like_speaker(name) else None
 
 
 def _named(label: str, text: str, speakers: Speakers) -> tuple[str, str] | None:

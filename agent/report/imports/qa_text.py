@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from agent.report.imports.layouts import NUMBERED, Line, read_line
+from agent.report.imports.layouts import NUMBERED, Line, lone_name, read_line
 from agent.report.imports.model import (
     ImportedTurn,
     ParsedText,
@@ -108,7 +108,7 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
     pending: dict[str, Any] = {}
     pending_line = 0
     skipped: list[int] = []
-    unplaced: tuple[int, str] | None = None  # the first name before the first question
+    unplaced: dict[str, list[int]] = {}  # names before the first question, and their lines
 
     raws = text.split("\n")
     lines = [read_line(raw.rstrip(), speakers) for raw in raws]
@@ -140,8 +140,8 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
                     pending_line = n
                 elif words.strip():
                     skipped.append(n)
-                    if unplaced is None and looks_like_speaker(line.label):
-                        unplaced = (n, line.label)
+                    if looks_like_speaker(line.label):
+                        unplaced.setdefault(line.label, []).append(n)
                 continue
             turns.add(turns.part, words)
             if turns.part == "q" and turns.stray is None and looks_like_speaker(line.label):
@@ -161,18 +161,19 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
         else:
             turns.add("a" if role == "candidate" else "r", line.text, speaks_again=True)
     turns.close()
-    if not turns.turns and unplaced is None and (numbered := _numbered(text, path)).turns:
+    if not turns.turns and not unplaced and (numbered := _numbered(text, path)).turns:
         return numbered
     if not turns.turns:
-        if unplaced is not None:
-            raise TranscriptError(path, unplaced[0], unknown_speaker(unplaced[1]))
+        if who := _likeliest_speaker(unplaced, raws, lines, speakers):
+            raise TranscriptError(path, who[0], unknown_speaker(who[1]))
         if pending:
             raise TranscriptError(path, pending_line, "a tag with no question after it")
         raise TranscriptError(
             path,
             1,
-            "no questions found: start each question with 'Q:' and each answer with 'A:' "
-            "(see docs/transcript-formats.md)",
+            "no questions found: start each question with 'Q:' and each answer with 'A:', or, "
+            "if the transcript names people, say who is who with --interviewer NAME and "
+            "--candidate NAME (see docs/transcript-formats.md)",
         )
     first_question = turns.turns[0].line
     before = [n for n in skipped if n < first_question]
@@ -182,6 +183,22 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
         if turns.asked_by not in _QUESTION_ONLY:  # a 'Q:' the writer marked stays a question
             closing = turns.turns.pop().line
     return ParsedText(turns.turns, (before[0], before[-1]) if before else None, closing)
+
+
+def _likeliest_speaker(
+    unplaced: dict[str, list[int]], raws: list[str], lines: list[Line], speakers: Speakers
+) -> tuple[int, str] | None:
+    """The name nobody placed that most looks like a speaker, with its first line: the one that
+    starts the most lines, as a label ('Rachel Kim: ...', '0:07 - Omar') or alone on its line (a
+    copied call transcript's header), rather than a header field said once ('Date:')."""
+    names = {name: list(at) for name, at in unplaced.items()}
+    for n, (raw, line) in enumerate(zip(raws, lines, strict=True), 1):
+        if line.kind == "text" and (name := lone_name(raw, speakers)) is not None:
+            names.setdefault(name, []).append(n)
+    if not names:
+        return None
+    name, at = max(names.items(), key=lambda item: (len(item[1]), -min(item[1])))
+    return min(at), name
 
 
 def _in_a_header(lines: list[Line], i: int, speakers: Speakers) -> bool:

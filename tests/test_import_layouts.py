@@ -459,3 +459,19 @@ def test_a_speaker_nobody_placed_is_named_not_read_as_someone_elses_words(
     with pytest.raises(TranscriptError) as caught:
         read_transcript(path, speakers=Speakers.named(interviewer, ["Alex Chenn"]))
     assert str(caught.value).startswith(f"{path}:{line}: unknown speaker {name!r}")
+
+
+def test_a_chat_with_an_assistant_needs_no_names(tmp_path):
+    path = tmp_path / "chat.txt"
+    path.write_text(
+        "You said:\nInterview me for an ML engineer role, one question at a time.\n"
+        f"ChatGPT said:\n{QUESTION_1}\nYou said:\n{ANSWER_1}\n"
+        f"Claude: {QUESTION_2}\nUser: {ANSWER_2}\n",
+        encoding="utf-8",
+    )
+    t = read_transcript(path)
+    assert [(turn.question, turn.answer) for turn in t.turns] == [
+        (QUESTION_1, ANSWER_1),
+        (QUESTION_2, ANSWER_2),
+    ]
+    assert t.skipped == (1, 2)

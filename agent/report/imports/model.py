@@ -14,6 +14,8 @@ from agent.errors import UsageError
 
 INTERVIEWER = frozenset({"q", "question", "interviewer", "host", "examiner"})
 CANDIDATE = frozenset({"a", "answer", "candidate", "interviewee", "me", "you", "your answer"})
+ASSISTANTS = frozenset({"chatgpt", "claude", "gemini", "copilot", "assistant"})
+"""An AI assistant in a practice chat is the interviewer, and its 'User' the candidate."""
 _ROLE_NOUN = {"interviewer": "interviewer", "candidate": "candidate", "interviewee": "candidate"}
 """The last word of a qualified role label: 'AI Interviewer', 'Lead interviewer'."""
 LABEL = r"[^\W\d_][\w .'-]{0,40}?"
@@ -51,9 +53,9 @@ class Speakers:
         if name in self.candidate:
             return "candidate"
         name = label_base(label)
-        if name in INTERVIEWER:
+        if name in INTERVIEWER or name in ASSISTANTS:
             return "interviewer"
-        if name in CANDIDATE:
+        if name in CANDIDATE or name == "user":
             return "candidate"
         words = name.split()
         return _ROLE_NOUN.get(words[-1]) if 1 < len(words) <= 3 else None

@@ -406,7 +406,8 @@ def test_the_command_says_which_lines_it_skipped(run_viva, viva_home, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Imported 2 turns" in proc.stderr
     assert "Skipped line 1, before the first question" in proc.stderr
-    assert "0:02" not in proc.stdout and "Mock interview, 3 May" not in proc.stdout
+    assert f"**Question:** {QUESTION_1}" in proc.stdout  # no time, no title in it
+    assert "Mock interview, 3 May" not in proc.stdout
 
 
 def test_the_interviewers_last_words_with_no_answer_are_left_out_and_said(
@@ -475,3 +476,49 @@ def test_a_chat_with_an_assistant_needs_no_names(tmp_path):
         (QUESTION_2, ANSWER_2),
     ]
     assert t.skipped == (1, 2)
+
+
+def test_a_recordings_times_give_each_answer_its_pace(tmp_path):
+    """Header times ('Name  0:05') time an answer from the candidate's first words to the next
+    speaker; spans ('0:0:7.1 --> 0:0:12.48') also time the last one. A chat's clock ('10:32 AM',
+    a date) is when a message was typed: no pace."""
+    from agent.report.imports.model import text_metrics
+
+    speakers = Speakers.named(["Priya Raman", "priya_r"], ["Alex Chen", "alexc"])
+    recorder = (
+        f"Priya Raman  0:02\n{QUESTION_1}\n\nAlex Chen  0:05\n{ANSWER_1}\n\n"
+        f"Priya Raman  0:11\n{QUESTION_2}\n\nAlex Chen  0:14\n{ANSWER_2}\n"
+    )
+
+    def timing(text: str) -> list[tuple[float | None, float | None]]:
+        path = tmp_path / "call.txt"
+        path.write_text(text, encoding="utf-8")
+        turns = read_transcript(path, speakers=speakers).turns
+        return [(t.seconds, (t.metrics or {}).get("words_per_minute")) for t in turns]
+
+    def pace(answer: str, seconds: float) -> float:
+        return round(text_metrics(answer)["words"] / seconds * 60, 1)
+
+    # 'Alex Chen  0:05' to 'Priya Raman  0:11': 6 s; the last answer has no end
+    assert timing(recorder) == [(6.0, pace(ANSWER_1, 6)), (None, None)]
+    # spans: 7.1 s to 12.48 s, and 98.9 s to 104.0 s
+    assert timing(LAYOUTS["cue timings without their file"]) == [
+        (5.38, pace(ANSWER_1, 5.38)),
+        (5.1, pace(ANSWER_2, 5.1)),
+    ]
+    # 'Alex Chen  00:00:09' to 'Priya Raman  00:01:31': 82 s, a pace nobody speaks at (about
+    # 10 words a minute): not the answer's time
+    assert timing(LAYOUTS["names and long times"]) == [(None, None), (None, None)]
+    assert timing(LAYOUTS["a chat with dated messages"]) == [(None, None), (None, None)]
+    assert timing(LAYOUTS["a messaging app's export"]) == [(None, None), (None, None)]
+
+
+def test_text_alone_measures_no_pauses(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text(f"Q: Why does this matter?\nA: Um, {ANSWER_1}\n", encoding="utf-8")
+    (turn,) = read_transcript(path).turns
+    assert turn.metrics is None and turn.seconds is None
+    from agent.report.imports.model import text_metrics
+
+    counted = text_metrics(turn.answer)
+    assert counted["filler_count"] == 1 and "long_pauses" not in counted

@@ -44,6 +44,9 @@ TIME = rf"{_STAMP}(?:\s*(?:-->|-|\u2013|to)\s*{_STAMP})?"
 '(1:02:03.5)', '10:32 AM', '0:1:0.1', '00:00:11:14' (a video editor's frames), '14/03/2024,
 21:14' and '[3/14/2024 9:02 AM]' (a chat's messages), 'Today at 9:20 PM', '0:0:0.0 -->
 0:0:8.88'."""
+_CLOCK_RE = re.compile(r"\d{1,2}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?")
+_WALL_CLOCK = re.compile(r"[AaPp]\.?[Mm]\b|today|yesterday|\d[/.-]\d{1,2}[/.-]\d", re.IGNORECASE)
+_TIME_SEARCH = re.compile(TIME, re.IGNORECASE)
 _SEP = r"\s*(?:[-|\u2013\u2014\u00b7]\s*)?"
 """Between a time and a speaker, or a speaker and a time: spaces, maybe a dash, a bar or a dot."""
 _TIME_ONLY = re.compile(rf"^\s*{TIME}\s*$", re.IGNORECASE)
@@ -104,11 +107,20 @@ class Line:
     """`break`: a heading or a rule, nobody's words; text under it after an answer is notes."""
     text: str
     label: str | None = None
+    at: float | None = None
+    """Seconds into the recording the line's time gives (a speaker's line, or a time on a line
+    of its own), when it is a recording's time and not a chat's clock."""
+    until: float | None = None
+    """The end of the line's span of time ('0:0:0.0 --> 0:0:8.88'), if it gives one."""
+    timed: bool = False
+    """The line gives a time of any kind (a chat's '10:32 AM' too)."""
 
 
 def read_line(line: str, speakers: Speakers) -> Line:
     """What `line` is, in any of the module docstring's layouts."""
-    if _TIME_ONLY.match(line) or _NOTICE.match(line):
+    if _TIME_ONLY.match(line):
+        return Line("skip", "", None, *recording_time(line), True)
+    if _NOTICE.match(line):
         return Line("skip", "")
     if _RULE.match(line):
         return Line("break", "")
@@ -121,7 +133,31 @@ def read_line(line: str, speakers: Speakers) -> Line:
     found = _speaker(line, speakers)
     if found is None:
         return Line("text", line)
-    return Line("speaker", _TIME_AFTER_LABEL.sub("", found[1], count=1), found[0])
+    label, text = found
+    head = line[: len(line) - len(text)] if text and line.endswith(text) else line
+    stamp = _TIME_SEARCH.search(head) or _TIME_AFTER_LABEL.match(text)
+    times: tuple[float | None, float | None] = (None, None)
+    if stamp and not _CHAT.match(_TIME_FIRST.sub("", head.strip(), count=1)):  # chats are typed
+        times = recording_time(stamp.group(0))
+    return Line("speaker", _TIME_AFTER_LABEL.sub("", text, count=1), label, *times, bool(stamp))
+
+
+def recording_time(stamp: str) -> tuple[float | None, float | None]:
+    """Seconds into a recording for a time ('0:02', '00:01:23.5', '00:00:11:14' with frames) or
+    a span's start and end; (None, None) for a chat's clock ('10:32 AM', a date before it):
+    that is when a message was typed, not how long anybody spoke."""
+    if _WALL_CLOCK.search(stamp):
+        return None, None
+    values = [_clock_value(c) for c in _CLOCK_RE.findall(stamp)[:2]]
+    return (values[0] if values else None), (values[1] if len(values) > 1 else None)
+
+
+def _clock_value(clock: str) -> float:
+    fields = [float(f) for f in clock.replace(",", ".").split(":")][:3]  # a frame count dropped
+    seconds = 0.0
+    for f in fields:
+        seconds = seconds * 60 + f
+    return seconds
 
 
 def _speaker(line: str, speakers: Speakers) -> tuple[str, str] | None:

@@ -156,6 +156,7 @@ def text_metrics(answer: str) -> dict[str, Any]:
     from agent.speech.metrics import text_metrics as speech_text_metrics
 
     data = speech_text_metrics(answer).model_dump(mode="json", exclude_none=True)
-    data.pop("pauses", None)
+    for unmeasured in ("pauses", "long_pauses", "longest_pause"):  # text has no pauses
+        data.pop(unmeasured, None)
     data["sentences"] = len([s for s in re.split(r"[.!?]+(?:\s|$)", answer) if s.strip()])
     return data

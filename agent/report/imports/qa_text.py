@@ -6,7 +6,8 @@ line. The layouts exports write them in (bold, times, header lines, chat copies)
 `layouts.read_line`. What comes before the first question (a title, a date, attendees, a
 header's fields, 'Interviewer: Chris' among them, a setup message) is skipped, and the
 transcript says which lines (`ImportedTranscript.skipped`). Text under a heading that follows an
-answer ('## Takeaways') is notes, not the answer.
+answer ('## Takeaways') is notes, not the answer. A recording's times time each answer (its
+duration and pace, `WPM_RANGE`), from the candidate's first words to the next speaker.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from agent.report.imports.model import (
     label_base,
     looks_like_speaker,
     split_tags,
+    text_metrics,
     unknown_speaker,
 )
 
@@ -49,6 +51,8 @@ class _Turns:
         self.part: str | None = None  # q, a or r: what continuation lines extend
         self.asked_by: str = ""  # the label base of the question's first line
         self.stray: tuple[int, str] | None = None  # a name in the question: who may have answered
+        self.answer_from: float | None = None  # when the candidate began, by the file's times
+        self.answer_to: float | None = None  # when they stopped, or the next speaker began
 
     def close(self) -> None:
         if not self.turns:
@@ -57,6 +61,8 @@ class _Turns:
         current.question = "\n".join(self.buffers.get("q", [])).strip()
         current.answer = "\n".join(self.buffers.get("a", [])).strip()
         current.reference = "\n".join(self.buffers.get("r", [])).strip() or None
+        if self.answer_from is not None and self.answer_to is not None and current.answer:
+            _time(current, self.answer_to - self.answer_from)
         if not current.question:
             raise TranscriptError(self.path, current.line, "empty question after 'Q:'")
         if not current.answer and self.stray is not None and not self.answered():
@@ -82,6 +88,18 @@ class _Turns:
         )
         self.buffers = {"q": [text]}
         self.part, self.asked_by, self.stray = "q", label_base(label), None
+        self.answer_from = self.answer_to = None
+
+    def heard(self, role: str, at: float | None, until: float | None) -> None:
+        """A speaker's line with the time the file gives it: the answer's span of time."""
+        if at is None or not self.turns:
+            return
+        if role == "candidate":
+            if self.answer_from is None:
+                self.answer_from = at
+            self.answer_to = until  # unknown until the next speaker, unless a span says
+        elif self.answer_from is not None and self.answer_to is None:
+            self.answer_to = at
 
     def asks_again(self, label: str) -> bool:
         """Whether an interviewer's line continues the unanswered question before it: yes, but
@@ -117,11 +135,14 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
         start = 0  # a 'Transcript' line with nobody speaking after it is no heading
     skipped += [n for n, raw in enumerate(raws[:start], 1) if raw.strip()]  # a tool's summary
     notes = False  # under a heading after an answer: notes, not anybody's words
+    clock: tuple[float | None, float | None] = (None, None)
     for n, (raw, line) in enumerate(zip(raws, lines, strict=True), 1):
         if n <= start:
             continue
         if line.kind in ("skip", "break"):
             notes = notes or (line.kind == "break" and turns.part == "a")
+            if line.at is not None:  # a time on its own line: the next speaker's
+                clock = (line.at, line.until)
             continue
         role = _role(line.label, speakers)
         if role is not None:
@@ -148,6 +169,8 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
                 turns.stray = (n, line.label)
             continue
         assert line.label is not None
+        turns.heard(role, *((line.at, line.until) if line.timed else clock))
+        clock = (None, None)
         if role == "interviewer":
             if turns.turns and turns.asks_again(line.label):
                 label = line.label if label_base(line.label) in _QUESTION_ONLY else None
@@ -183,6 +206,23 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
         if turns.asked_by not in _QUESTION_ONLY:  # a 'Q:' the writer marked stays a question
             closing = turns.turns.pop().line
     return ParsedText(turns.turns, (before[0], before[-1]) if before else None, closing)
+
+
+WPM_RANGE = (40.0, 350.0)
+"""Words per minute a spoken answer can have: outside it the file's times are not the
+answer's (a time that marks something else, an answer cut out of the recording)."""
+
+
+def _time(turn: ImportedTurn, seconds: float) -> None:
+    """An answer's delivery from the file's times: its duration and pace (with its fillers and
+    hedges, counted from the text), when the pace is one a speaker can have."""
+    metrics = text_metrics(turn.answer)
+    if seconds <= 0:
+        return
+    pace = metrics["words"] / (seconds / 60)
+    if WPM_RANGE[0] <= pace <= WPM_RANGE[1]:
+        turn.seconds = round(seconds, 2)
+        turn.metrics = {**metrics, "words_per_minute": round(pace, 1)}
 
 
 def _likeliest_speaker(

@@ -31,11 +31,12 @@ from agent.report.imports.model import (
 
 _REFERENCE = {"r", "reference"}
 _ROLE_NOUNS = {"interviewer", "host", "examiner"}
+"""Interviewer labels that a header also uses as a field name ('Interviewer: Chris')."""
 _BOTH_SIDES = re.compile(r"\b(?:candidate|interviewee)\s*:", re.IGNORECASE)
+"""A header field naming the other side too: 'Interviewer: Elena | Candidate: Jonah'."""
 _TRANSCRIPT = re.compile(r"^\s*#*\s*(?:transcript|full transcript)\s*:?\s*$", re.IGNORECASE)
 """A tool's 'Transcript' heading: what comes before it (title, summary, action items) is the
 tool's, not anybody's words."""
-"""Interviewer labels that a header also uses as a field name ('Interviewer: Chris')."""
 _QUESTION_ONLY = {"q", "question"}
 """Labels that start a new question after another unanswered `Q:`; an interviewer saying two
 things in a row is otherwise one question ('Question 1:' inside a chat message is its text)."""
@@ -184,20 +185,8 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
         else:
             turns.add("a" if role == "candidate" else "r", line.text, speaks_again=True)
     turns.close()
-    if not turns.turns and not unplaced and (numbered := _numbered(text, path)).turns:
-        return numbered
     if not turns.turns:
-        if who := _likeliest_speaker(unplaced, raws, lines, speakers):
-            raise TranscriptError(path, who[0], unknown_speaker(who[1]))
-        if pending:
-            raise TranscriptError(path, pending_line, "a tag with no question after it")
-        raise TranscriptError(
-            path,
-            1,
-            "no questions found: start each question with 'Q:' and each answer with 'A:', or, "
-            "if the transcript names people, say who is who with --interviewer NAME and "
-            "--candidate NAME (see docs/transcript-formats.md)",
-        )
+        return _without_questions(text, path, speakers, lines, unplaced, pending_line or None)
     first_question = turns.turns[0].line
     before = [n for n in skipped if n < first_question]
     closing = None
@@ -206,6 +195,31 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
         if turns.asked_by not in _QUESTION_ONLY:  # a 'Q:' the writer marked stays a question
             closing = turns.turns.pop().line
     return ParsedText(turns.turns, (before[0], before[-1]) if before else None, closing)
+
+
+def _without_questions(
+    text: str,
+    path: Path,
+    speakers: Speakers,
+    lines: list[Line],
+    unplaced: dict[str, list[int]],
+    tag_line: int | None,
+) -> ParsedText:
+    """A file in which no labelled question was found: notes with numbered questions, or an
+    error that says why (a name nobody placed, a tag with no question, no labels at all)."""
+    if not unplaced and (numbered := _numbered(text, path)).turns:
+        return numbered
+    if who := _likeliest_speaker(unplaced, text.split("\n"), lines, speakers):
+        raise TranscriptError(path, who[0], unknown_speaker(who[1]))
+    if tag_line is not None:
+        raise TranscriptError(path, tag_line, "a tag with no question after it")
+    raise TranscriptError(
+        path,
+        1,
+        "no questions found: start each question with 'Q:' and each answer with 'A:', or, "
+        "if the transcript names people, say who is who with --interviewer NAME and "
+        "--candidate NAME (see docs/transcript-formats.md)",
+    )
 
 
 WPM_RANGE = (40.0, 350.0)

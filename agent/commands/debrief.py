@@ -197,18 +197,6 @@ def _import(args: argparse.Namespace, bank) -> str:
         f"(mode import, grader {grader.label}).",
         file=sys.stderr,
     )
-    if transcript.skipped is not None:
-        first, last = transcript.skipped
-        lines = f"line {first}" if first == last else f"lines {first}-{last}"
-        print(
-            f"Skipped {lines}, before the first question (a title or header; if a question is "
-            "there, label it 'Q:').",
-            file=sys.stderr,
-        )
-    if transcript.closing is not None:
-        print(
-            f"Left out the interviewer's last words (line {transcript.closing}): nobody answered "
-            "them.",
-            file=sys.stderr,
-        )
+    for sentence in transcript.left_out():
+        print(sentence, file=sys.stderr)
     return session_id

@@ -147,3 +147,13 @@ class CvImported(Message):
 
     summary: str | None
     error: str | None = None
+
+
+@dataclass
+class TranscriptImported(Message):
+    """A practice transcript was imported as session `session_id` (`summary` says what was
+    read and left out), or could not be (`error`)."""
+
+    session_id: str | None
+    summary: str = ""
+    error: str | None = None

@@ -130,6 +130,23 @@ class ImportedTranscript:
     closing: int | None = None
     """The line of the interviewer's last words, left out because nobody answered them."""
 
+    def left_out(self) -> list[str]:
+        """What the import left out of the file, in sentences for the user."""
+        said = []
+        if self.skipped is not None:
+            first, last = self.skipped
+            lines = f"line {first}" if first == last else f"lines {first}-{last}"
+            said.append(
+                f"Skipped {lines}, before the first question (a title or header; if a question "
+                "is there, label it 'Q:')."
+            )
+        if self.closing is not None:
+            said.append(
+                f"Left out the interviewer's last words (line {self.closing}): nobody answered "
+                "them."
+            )
+        return said
+
 
 _TAG = re.compile(r"\[\s*(id|topic)\s*:\s*([^\]]*?)\s*\]|\[\s*(follow[- ]?up)\s*\]", re.IGNORECASE)
 

@@ -3,38 +3,26 @@ the project deep dive asks about the candidate's own project."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from agent.tui.messages import CvImported
+from agent.tui.screens.file_dialog import FileDialog
 
 
-class CvScreen(ModalScreen):
-    BINDINGS = [Binding("escape", "dismiss", "Close", tooltip="Close without importing")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="cv-box") as box:
-            box.border_title = "Your resume (esc closes)"
-            yield Static(
-                "A PDF, Markdown or text file. Viva keeps what it reads on this machine; the "
-                "project deep dive then asks about your main project.",
-                id="cv-help",
-            )
-            yield Input(placeholder="path to your resume, e.g. ~/cv.pdf", id="cv-path")
-            yield Static(id="cv-result")
-
-    def on_mount(self) -> None:
-        self.query_one("#cv-path", Input).focus()
+class CvScreen(FileDialog):
+    NAME = "cv"
+    TITLE = "Your resume (esc closes)"
+    HELP = (
+        "A PDF, Markdown or text file. Viva keeps what it reads on this machine; the project "
+        "deep dive then asks about your main project."
+    )
+    FIELDS = (("cv-path", "path to your resume, e.g. ~/cv.pdf"),)
 
     @on(Input.Submitted, "#cv-path")
     def _submitted(self, event: Input.Submitted) -> None:
         if event.value.strip():
-            self.query_one("#cv-result", Static).update(Text("reading...", style="dim"))
+            self.show("reading...", "dim")
             self._import(event.value.strip())
 
     @work(thread=True, exclusive=True, group="cv-import")
@@ -55,9 +43,8 @@ class CvScreen(ModalScreen):
         self.post_message(CvImported(summary))
 
     def on_cv_imported(self, message: CvImported) -> None:
-        result = self.query_one("#cv-result", Static)
         if message.summary is None:
-            result.update(Text(message.error or "", style="bold red"))
+            self.show(message.error or "", "bold red")
             return
-        result.update(Text(message.summary, style="green"))
+        self.show(message.summary, "green")
         self.notify(message.summary, title="Resume imported", timeout=8)

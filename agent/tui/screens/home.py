@@ -26,6 +26,12 @@ class HomeScreen(OverviewScreen):
         Binding("h", "app.history", "History", tooltip="Past sessions and progress"),
         Binding("d", "debrief", "Debrief", tooltip="Open the debrief of the selected session"),
         Binding("c", "import_cv", "CV", tooltip="Import your resume for the project deep dive"),
+        Binding(
+            "i",
+            "import_transcript",
+            "Import",
+            tooltip="Debrief a practice transcript made elsewhere",
+        ),
         Binding("q", "app.quit", "Quit", show=False, tooltip="Quit Viva"),
     ]
 
@@ -183,6 +189,11 @@ class HomeScreen(OverviewScreen):
         from agent.tui.screens.cv import CvScreen
 
         self.app.push_screen(CvScreen())
+
+    def action_import_transcript(self) -> None:
+        from agent.tui.screens.transcript import TranscriptScreen
+
+        self.app.push_screen(TranscriptScreen())
 
     def action_resume(self) -> None:
         row = self.overview.resumable if self.overview else None

@@ -31,8 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument(
         "--transcript",
         metavar="FILE",
-        help="a practice transcript made elsewhere: Q:/A: text, JSON, SRT or WebVTT "
-        "(see docs/transcript-formats.md)",
+        help="a practice transcript made elsewhere: Q:/A: notes, a call tool's, note-taker's "
+        "or chat's text, JSON, SRT or WebVTT (see docs/transcript-formats.md)",
     )
     source.add_argument(
         "--transcript-format",
@@ -44,8 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help="in the transcript, NAME is the interviewer (a call's captions label people by "
-        "name); repeatable",
+        help="in the transcript, NAME is the interviewer (transcripts of calls and chats "
+        "name people); repeatable",
     )
     source.add_argument(
         "--candidate",

@@ -318,6 +318,29 @@ Q2 of 2
 Your answer (transcribed):
 {ANSWER_2}
 """,
+    "a transcription service's pages": f"""ML mock, May 2 (Completed 05/02/24)
+Transcript by Rev.com
+
+Speaker 1 (00:02):
+[laughs] {QUESTION_1}
+
+Speaker 2 (00:09):
+{ANSWER_1} [inaudible 00:00:15]
+
+ML mock, May 2 (Completed 05/02/24)
+Transcript by Rev.com
+Page 1 of 2
+
+Speaker 1 (01:31):
+{QUESTION_2} [crosstalk]
+
+Speaker 2 (01:38):
+{ANSWER_2}
+
+ML mock, May 2 (Completed 05/02/24)
+Transcript by Rev.com
+Page 2 of 2
+""",
     "bold labels": f"""**Interviewer:** {QUESTION_1}
 
 **Me:** {ANSWER_1}

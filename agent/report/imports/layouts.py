@@ -81,7 +81,8 @@ _NUMBERED_SPEAKER = re.compile(r"^\((speaker\s*\d{1,2})\)\s*(.*)$", re.IGNORECAS
 """'(speaker 0) text', a diarizing transcriber's console output."""
 _NOTICE = re.compile(
     r"^\s*(?:(?:\S+\s+){1,4}(?:started|stopped|ended)\s+(?:the\s+)?(?:transcription|recording)"
-    r"|transcribed\s+by\s+\S.*|meeting\s+ended\s+after\s+.*|powered\s+by\s+\S.*"
+    r"|transcri(?:bed|pt)\s+by\s+\S.*|meeting\s+ended\s+after\s+.*|powered\s+by\s+\S.*"
+    r"|page\s+\d+\s+of\s+\d+"
     r"|\S+\s+can\s+make\s+mistakes\..*"
     r"|this\s+(?:editable\s+)?transcript\s+was\s+(?:computer|machine|automatically)[ -]generated.*)\s*$",
     re.IGNORECASE,
@@ -89,6 +90,12 @@ _NOTICE = re.compile(
 """A call or chat tool's own notice on a line of its own."""
 _EDITED = re.compile(r"\s+\(edited\)\s*$")
 """A chat's mark on a message changed after it was sent."""
+_SOUND = re.compile(
+    r"\s*[\[(](?:laughs?|laughter|laughing|chuckles?|crosstalk|inaudible|indiscernible|silence|"
+    r"pause|music|applause|coughs?|sighs?|noise|background noise)(?:\s+[\d:.,]+)?[\])]",
+    re.IGNORECASE,
+)
+"""A transcriber's note of a sound, not words: '[laughs]', '[crosstalk]', '[inaudible 00:01:02]'."""
 NUMBERED = re.compile(
     r"^\s*(?:#{1,6}\s*)?(?:Q(?:uestion)?\s*)?\d{1,2}\s*[.):]\s+(?:(\*\*|__)(.+?)\1|(.+\?))\s*$",
     re.IGNORECASE,
@@ -129,7 +136,7 @@ def read_line(line: str, speakers: Speakers) -> Line:
         if found is not None and not found[1].strip() and speakers.role(found[0]) is not None:
             return Line("speaker", "", found[0])
         return Line("break", "")  # a heading, or a '#' comment ('# Q: starts a question')
-    line = _EDITED.sub("", line)
+    line = _SOUND.sub("", _EDITED.sub("", line))
     found = _speaker(line, speakers)
     if found is None:
         return Line("text", line)

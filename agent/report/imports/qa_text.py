@@ -135,6 +135,7 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
     if not any(line.kind == "speaker" for line in lines[start:]):
         start = 0  # a 'Transcript' line with nobody speaking after it is no heading
     skipped += [n for n, raw in enumerate(raws[:start], 1) if raw.strip()]  # a tool's summary
+    title = next((raw.strip() for raw in raws if raw.strip()), "")
     notes = False  # under a heading after an answer: notes, not anybody's words
     clock: tuple[float | None, float | None] = (None, None)
     for n, (raw, line) in enumerate(zip(raws, lines, strict=True), 1):
@@ -148,8 +149,8 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
         role = _role(line.label, speakers)
         if role is not None:
             notes = False
-        elif notes:
-            continue
+        elif notes or (turns.part is not None and raw.strip() == title):
+            continue  # notes, or the title again as a page's running header
         if role == "interviewer" and turns.part is None and _in_a_header(lines, n - 1, speakers):
             skipped.append(n)  # 'Interviewer: Chris' among 'Date: ...' and 'Format: ...'
             continue

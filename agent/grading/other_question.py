@@ -55,6 +55,7 @@ class OtherQuestions:
     def __init__(self, rubrics: Iterable[Rubric]):
         self.rubrics = [r for r in rubrics if r.topic not in OPEN_TOPICS]
         self._encoder: Any = None
+        self._known: dict[tuple[str, ...], Any] = {}  # texts -> their sentence embeddings
         self._loading = threading.Lock()
         self._loaded = False
 
@@ -90,7 +91,10 @@ class OtherQuestions:
 
         from agent.grading.encodings import sentence_vectors
 
-        cosines = np.sort(sentence_vectors(self._encoder, known_by(rubric)) @ query)[-BEST_OF:]
+        texts = tuple(known_by(rubric))
+        if (vectors := self._known.get(texts)) is None:  # stacked once per question's texts
+            vectors = self._known[texts] = sentence_vectors(self._encoder, list(texts))
+        cosines = np.sort(vectors @ query)[-BEST_OF:]
         return float(cosines.mean())
 
     def _load(self) -> None:

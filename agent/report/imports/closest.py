@@ -54,6 +54,7 @@ class QuestionIndex:
             content_stems(f"{r.question} {r.id.replace('-', ' ')}") for r in self.rubrics
         ]
         self._encoder: Any = None
+        self._vectors: list[Any] = []  # per rubric, its texts' sentence embeddings
         self._loaded = False
 
     def closest(self, question: str) -> tuple[Rubric, float] | None:
@@ -104,12 +105,11 @@ class QuestionIndex:
                 flat = [t for texts in self._texts for t in texts]
                 cache.keep(flat)
                 sentence_vectors(self._encoder, flat)  # in one pass, sorted by length
+                self._vectors = [sentence_vectors(self._encoder, t) for t in self._texts]
         if self._encoder is None:
             return None
         query = sentence_vectors(self._encoder, [question])[0]
-        return [
-            float((sentence_vectors(self._encoder, texts) @ query).max()) for texts in self._texts
-        ]
+        return [float((vectors @ query).max()) for vectors in self._vectors]
 
 
 def _shared_words(question: set[str], text: set[str]) -> float:

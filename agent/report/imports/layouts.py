@@ -177,7 +177,7 @@ def _speaker(line: str, speakers: Speakers) -> tuple[str, str] | None:
         rest = stripped[m.end() :]
         if found := _speaker(rest, speakers):
             return found
-        if looks_like_speaker(name := _who(rest.rstrip(":").strip(), speakers)):
+        if (name := lone_name(rest, speakers)) is not None:
             return name, ""  # '0:07 - Omar Haddad': a header, whoever that is
     if m := _NTH_QUESTION.match(stripped):
         return m[1], ""

@@ -105,6 +105,12 @@ class ImportedTurn:
     seconds: float | None = None
 
 
+def ends_unanswered(turns: list[ImportedTurn]) -> bool:
+    """Whether the last turn is the interviewer's closing words ('Okay, let's stop there.'):
+    nobody answered them, after a question somebody did answer."""
+    return len(turns) > 1 and bool(turns[-2].answer) and not turns[-1].answer
+
+
 @dataclass
 class ParsedText:
     """What a parser read from a file: the turns, and what it left out and where."""

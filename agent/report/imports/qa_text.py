@@ -13,6 +13,7 @@ duration and pace, `WPM_RANGE`), from the candidate's first words to the next sp
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from agent.report.imports.model import (
     ParsedText,
     Speakers,
     TranscriptError,
+    ends_unanswered,
     label_base,
     looks_like_speaker,
     split_tags,
@@ -110,7 +112,7 @@ class _Turns:
             return False
         if label_base(label) not in _QUESTION_ONLY:
             return True
-        numbered = label_base(label) != " ".join(label.split()).lower()
+        numbered = label.strip()[-1:].isdigit()  # 'Question 1', not 'Q'
         return numbered and self.asked_by not in _QUESTION_ONLY
 
     def add(self, part: str, text: str, *, speaks_again: bool = False) -> None:
@@ -187,19 +189,16 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
             turns.add("a" if role == "candidate" else "r", line.text, speaks_again=True)
     turns.close()
     if not turns.turns:
-        return _without_questions(text, path, speakers, lines, unplaced, pending_line or None)
+        return _without_questions(raws, path, speakers, lines, unplaced, pending_line or None)
     first_question = turns.turns[0].line
-    before = [n for n in skipped if n < first_question]
     closing = None
-    last, before_last = turns.turns[-1], turns.turns[-2] if len(turns.turns) > 1 else None
-    if before_last and before_last.answer and not last.answer:
-        if turns.asked_by not in _QUESTION_ONLY:  # a 'Q:' the writer marked stays a question
-            closing = turns.turns.pop().line
-    return ParsedText(turns.turns, (before[0], before[-1]) if before else None, closing)
+    if ends_unanswered(turns.turns) and turns.asked_by not in _QUESTION_ONLY:
+        closing = turns.turns.pop().line  # a last 'Q:' the writer marked stays a question
+    return ParsedText(turns.turns, _span(n for n in skipped if n < first_question), closing)
 
 
 def _without_questions(
-    text: str,
+    raws: list[str],
     path: Path,
     speakers: Speakers,
     lines: list[Line],
@@ -208,9 +207,9 @@ def _without_questions(
 ) -> ParsedText:
     """A file in which no labelled question was found: notes with numbered questions, or an
     error that says why (a name nobody placed, a tag with no question, no labels at all)."""
-    if not unplaced and (numbered := _numbered(text, path)).turns:
+    if not unplaced and (numbered := _numbered(raws, path)).turns:
         return numbered
-    if who := _likeliest_speaker(unplaced, text.split("\n"), lines, speakers):
+    if who := _likeliest_speaker(unplaced, raws, lines, speakers):
         raise TranscriptError(path, who[0], unknown_speaker(who[1]))
     if tag_line is not None:
         raise TranscriptError(path, tag_line, "a tag with no question after it")
@@ -231,9 +230,9 @@ answer's (a time that marks something else, an answer cut out of the recording).
 def _time(turn: ImportedTurn, seconds: float) -> None:
     """An answer's delivery from the file's times: its duration and pace (with its fillers and
     hedges, counted from the text), when the pace is one a speaker can have."""
-    metrics = text_metrics(turn.answer)
     if seconds <= 0:
         return
+    metrics = text_metrics(turn.answer)
     pace = metrics["words"] / (seconds / 60)
     if WPM_RANGE[0] <= pace <= WPM_RANGE[1]:
         turn.seconds = round(seconds, 2)
@@ -276,12 +275,18 @@ def _in_a_header(lines: list[Line], i: int, speakers: Speakers) -> bool:
     return False
 
 
-def _numbered(text: str, path: Path) -> ParsedText:
+def _span(lines: Iterable[int]) -> tuple[int, int] | None:
+    """The first and last of some line numbers, in order, or None when there are none."""
+    numbers = list(lines)
+    return (numbers[0], numbers[-1]) if numbers else None
+
+
+def _numbered(raws: list[str], path: Path) -> ParsedText:
     """Notes with no speaker labels at all: each numbered question (`layouts.NUMBERED`) and the
     lines below it, its answer. Empty when there is no numbered question."""
     turns = _Turns(path)
     skipped: list[int] = []
-    for n, raw in enumerate(text.split("\n"), 1):
+    for n, raw in enumerate(raws, 1):
         if m := NUMBERED.match(raw):
             turns.ask(n, "q", (m.group(2) or m.group(3)).strip(), {})
             turns.part = "a"
@@ -290,7 +295,7 @@ def _numbered(text: str, path: Path) -> ParsedText:
         elif raw.strip():
             skipped.append(n)
     turns.close()
-    return ParsedText(turns.turns, (skipped[0], skipped[-1]) if skipped and turns.turns else None)
+    return ParsedText(turns.turns, _span(skipped) if turns.turns else None)
 
 
 def _role(label: str | None, speakers: Speakers) -> str | None:

@@ -15,6 +15,7 @@ from agent.report.imports.model import (
     ParsedText,
     Speakers,
     TranscriptError,
+    ends_unanswered,
     looks_like_speaker,
     split_tags,
     text_metrics,
@@ -157,9 +158,7 @@ def _subtitle_turns(cues: list[_Cue], path: Path) -> ParsedText:
         )
         turn.metrics = {k: v for k, v in metrics.items() if v is not None}
         turn.seconds = round(run[-1].end - question_end, 2)
-    closing = None
-    if len(turns) > 1 and turns[-2].answer and not turns[-1].answer:
-        closing = turns.pop().line  # 'Thanks, that's all I had.': nobody answered it
+    closing = turns.pop().line if ends_unanswered(turns) else None
     return ParsedText(turns, skipped, closing)
 
 

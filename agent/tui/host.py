@@ -43,12 +43,18 @@ BACK = Binding("escape", "back", "Back", tooltip="Back to the previous screen")
 """The binding of a screen that goes back to the one below it (`VivaScreen.action_back`)."""
 
 
-class VivaScreen(Screen):
-    """A screen of the Viva app: `self.host` is the app, typed as `VivaHost`."""
+class ReachesHost:
+    """`self.host`: the app a screen or dialog belongs to, typed as `VivaHost`."""
+
+    app: Any
 
     @property
     def host(self) -> VivaHost:
         return cast("VivaHost", self.app)
+
+
+class VivaScreen(ReachesHost, Screen):
+    """A screen of the Viva app: `self.host` is the app, typed as `VivaHost`."""
 
     def action_back(self) -> None:
         self.app.pop_screen()

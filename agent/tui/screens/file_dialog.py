@@ -9,8 +9,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from agent.tui.host import ReachesHost
 
-class FileDialog(ModalScreen):
+
+class FileDialog(ReachesHost, ModalScreen):
     """A modal box titled `TITLE` with a line of `HELP`, one input per `FIELDS` entry (id,
     placeholder; the first is the file's path) and a result line (`#{NAME}-result`)."""
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from textual import on, work
 from textual.widgets import Input
 
-from agent.tui.host import VivaHost
 from agent.tui.messages import TranscriptImported
 from agent.tui.screens.file_dialog import FileDialog
 
@@ -43,15 +42,14 @@ class TranscriptScreen(FileDialog):
         from agent.grading.service import make_grader
         from agent.report.imports import Speakers, import_transcript
 
-        host: VivaHost = self.app  # type: ignore[assignment]
         try:
-            grader = make_grader(host.settings)
+            grader = make_grader(self.host.settings)
             session_id, transcript = import_transcript(
                 path,
-                host.load_bank(),
+                self.host.load_bank(),
                 grader,
                 speakers=Speakers.named(interviewer, candidate),
-                settings_public=host.settings.public_dict(),
+                settings_public=self.host.settings.public_dict(),
             )
         except VivaError as exc:
             self.post_message(TranscriptImported(None, error=str(exc)))
@@ -68,6 +66,5 @@ class TranscriptScreen(FileDialog):
             self.show(message.error or "", "bold red")
             return
         self.notify(message.summary, title="Transcript imported", timeout=10)
-        host: VivaHost = self.app  # type: ignore[assignment]
         self.dismiss()
-        host.show_debrief(message.session_id)
+        self.host.show_debrief(message.session_id)

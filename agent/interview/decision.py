@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from agent.interview import policy_llm, policy_offline
@@ -53,24 +54,16 @@ def policy_client(settings: Settings) -> tuple[LLMClient | None, str]:
     return client, f"llm {client.label}"
 
 
+@dataclass
 class FollowUpDecider:
     """Chooses the next step after a graded answer. `on_fallback(message)` is called when the LLM
     policy fails (the engine journals the notice); the offline choice is used then."""
 
-    def __init__(
-        self,
-        llm: LLMClient | None,
-        label: str,
-        *,
-        on_text_delta: Callable[[str], None] | None,
-        on_text_reset: Callable[[], None] | None,
-        on_fallback: Callable[[str], None],
-    ):
-        self.llm = llm
-        self.label = label
-        self._on_text_delta = on_text_delta
-        self._on_text_reset = on_text_reset
-        self._on_fallback = on_fallback
+    llm: LLMClient | None
+    label: str
+    on_text_delta: Callable[[str], None] | None
+    on_text_reset: Callable[[], None] | None
+    on_fallback: Callable[[str], None]
 
     def decide(
         self,
@@ -108,7 +101,7 @@ class FollowUpDecider:
             return offline
         if not grade.missed_key_points and not grade.detected_misconceptions:
             return offline  # everything covered: no need to wait for the model to agree
-        relay = TextRelay(self._on_text_delta, self._on_text_reset)
+        relay = TextRelay(self.on_text_delta, self.on_text_reset)
         try:
             messages, _version = policy_llm.build_messages(
                 rubric,
@@ -125,7 +118,7 @@ class FollowUpDecider:
             )
         except Exception as exc:  # ProviderError, or anything unexpected: never stop the interview
             relay.retract()
-            self._on_fallback(self._fallback_message(exc))
+            self.on_fallback(self._fallback_message(exc))
             return offline
         choice = policy_llm.validate(
             out, rubric, fallback=offline, was_asked=state.was_asked, label=self.label

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -37,27 +38,22 @@ def final_grader(settings: Settings) -> tuple[Any | None, str]:
     return grader, label
 
 
+@dataclass
 class BackgroundGrader:
     """Grades submitted answers in order on one daemon thread (started on the first submit).
 
     `on_grade(turn, question_id, grade)` and `on_failure(cause)` run on that thread while
     holding `lock` (the engine's lock); `on_failure` is called for the first failure only."""
 
-    def __init__(
-        self,
-        grader: Any,
-        lock: threading.RLock,
-        *,
-        on_grade: Callable[[int, str, Grade], None],
-        on_failure: Callable[[str], None],
-    ):
-        self.grader = grader
-        self._lock = lock
-        self._on_grade = on_grade
-        self._on_failure = on_failure
-        self._failed = False
-        self._futures: list[Future[Any]] = []
-        self._work: queue.Queue[tuple[Future[Any], Rubric, str, int]] | None = None
+    grader: Any
+    lock: threading.RLock
+    on_grade: Callable[[int, str, Grade], None]
+    on_failure: Callable[[str], None]
+    _failed: bool = field(default=False, init=False)
+    _futures: list[Future[Any]] = field(default_factory=list, init=False)
+    _work: queue.Queue[tuple[Future[Any], Rubric, str, int]] | None = field(
+        default=None, init=False
+    )
 
     def submit(self, rubric: Rubric, text: str, turn: int) -> None:
         fut: Future[Any] = Future()
@@ -84,14 +80,14 @@ class BackgroundGrader:
             fut, rubric, text, turn = self._work.get()
             try:
                 grade = self.grader.grade(rubric, text)
-                with self._lock:
+                with self.lock:
                     if grade.fallback:
                         self._fail(grade.fallback)
                     else:
-                        self._on_grade(turn, rubric.id, grade)
+                        self.on_grade(turn, rubric.id, grade)
                 fut.set_result(grade)
             except Exception as exc:  # the offline grade is already journaled: keep it, say so
-                with self._lock:
+                with self.lock:
                     self._fail(getattr(exc, "cause", None) or str(exc))
                 fut.set_result(None)
 
@@ -99,4 +95,4 @@ class BackgroundGrader:
         if self._failed:
             return
         self._failed = True
-        self._on_failure(cause)
+        self.on_failure(cause)

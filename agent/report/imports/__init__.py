@@ -68,7 +68,7 @@ def import_transcript(
     """Parse the transcript at `path`, grade it and save it as a session: (its id, the
     transcript)."""
     transcript = read_transcript(path, fmt, speakers)
-    session_id = save_import(transcript, bank, grader, settings_public=settings_public)
+    session_id = save_import(transcript, bank, grader, settings_public or {})
     return session_id, transcript
 
 
@@ -81,13 +81,7 @@ def import_audio(
 
     rubric = bank.rubric(question_id)
     transcript = read_audio(path, rubric, settings)
-    session_id = save_import(
-        transcript,
-        bank,
-        grader,
-        settings_public=settings.public_dict(),
-        audio=transcript.path,
-    )
+    session_id = save_import(transcript, bank, grader, settings.public_dict())
     return session_id, transcript
 
 

@@ -3,7 +3,6 @@ and an answer, each matched question graded on everything said to it."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.report.imports.matching import Match, match_turns
@@ -14,15 +13,10 @@ if TYPE_CHECKING:
 
 
 def save_import(
-    transcript: ImportedTranscript,
-    bank: Bank,
-    grader: Any,
-    *,
-    settings_public: dict[str, Any] | None = None,
-    audio: Path | None = None,
-    source: str = "import",
+    transcript: ImportedTranscript, bank: Bank, grader: Any, settings_public: dict[str, Any]
 ) -> str:
-    """Grade the transcript and journal it as a session (mode "import"). Returns its id."""
+    """Grade the transcript and journal it as a session (mode "import"). Returns its id. A
+    recorded answer (format "audio") is copied beside the journal, and its answer is "voice"."""
     from agent import __version__
     from agent.report.model import NO_RUBRIC_NOTE
     from agent.sessions.events import (
@@ -45,13 +39,14 @@ def save_import(
                 mode="import",
                 policy="import",
                 grader=grader.label,
-                settings=settings_public or {},
+                settings=settings_public,
                 version=__version__,
             ),
             plan=plan,
             source_file=str(transcript.path),
             format=transcript.format,
         )
+        audio = transcript.path if transcript.format == "audio" else None
         audio_name = None
         if audio is not None:
             import shutil
@@ -90,7 +85,7 @@ def save_import(
                     turn=n,
                     question_id=m.question_id,
                     text=turn.answer,
-                    source="voice" if audio is not None else source,  # type: ignore[arg-type]
+                    source="voice" if audio is not None else "import",
                     audio=audio_name,
                     metrics=metrics,
                     seconds=turn.seconds,

@@ -125,7 +125,7 @@ def main() -> int:
                 r["question"],
                 r["reference"],
                 r["answer"],
-                encodings=(encoded[r["reference"]], encoded[r["answer"]]),
+                (encoded[r["reference"]], encoded[r["answer"]]),
             )
             for r in rows
         ]

@@ -77,11 +77,13 @@ def test_long_answers_are_read_to_the_end(encoder):
     enc = encoder.encode([answer])[0]
     assert len(enc.tokens) > 270
     assert answer[enc.offsets[-1][0] : enc.offsets[-1][1]] == "stopping"
+    question = "How did you handle it?"
+    reference = "Early stopping when the validation error rises."
     recall_end = ref.token_alignment_recall(
-        "How did you handle it?", "Early stopping when the validation error rises.", answer
+        question, reference, answer, tuple(encoder.encode([reference, answer]))
     )
     recall_cut = ref.token_alignment_recall(
-        "How did you handle it?", "Early stopping when the validation error rises.", filler
+        question, reference, filler, tuple(encoder.encode([reference, filler]))
     )
     assert recall_end > recall_cut + 0.2
 

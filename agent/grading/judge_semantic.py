@@ -147,7 +147,7 @@ def _support(model: MeaningModel, question: str, pairs: list[tuple[str, str]]) -
     for w, c in pairs:
         ew, ec = encoded[w], encoded[c]
         cosine = float(ew.sentence @ ec.sentence)
-        align = token_alignment_recall(question, c, w, encodings=(ec, ew)) or 0.0
+        align = token_alignment_recall(question, c, w, (ec, ew))
         out.append(
             ALIGN_WEIGHT * _scale(align, ALIGN_BASELINE, ALIGN_FULL)
             + (1 - ALIGN_WEIGHT) * _scale(cosine, COSINE_BASELINE, COSINE_FULL)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from agent.grading import text as tx
 
 if TYPE_CHECKING:  # pragma: no cover
-    from agent.grading.semantic import Encoded, MiniLMEncoder
+    from agent.grading.semantic import Encoded
 
 QUESTION_WEIGHT = 0.2
 """Lexical weight of a reference word that the question already contains (others weigh 1)."""
@@ -118,27 +118,16 @@ def token_alignment_recall(
     question: str,
     reference: str,
     answer: str,
+    encodings: tuple[Encoded, Encoded],
     *,
     idf: dict[str, float] | None = None,
-    encoder: MiniLMEncoder | None = None,
-    encodings: tuple[Encoded, Encoded] | None = None,
-) -> float | None:
+) -> float:
     """BERTScore-style recall of the reference's content pieces in the answer's content pieces
-    (question words removed on both sides), or None when no encoder is available."""
+    (question words removed on both sides). `encodings`: the reference and the answer as the
+    encoder read them."""
     import numpy as np
 
-    from agent.grading.encodings import cache
-
-    if encodings is None:
-        if encoder is None:
-            from agent.grading.semantic import get_encoder
-
-            encoder = get_encoder()
-        if encoder is None:
-            return None
-        ref_enc, ans_enc = cache.get(encoder, [reference, answer])
-    else:
-        ref_enc, ans_enc = encodings
+    ref_enc, ans_enc = encodings
     q_stems = set(tx.content_stems(question))
     ref_stems = _piece_stems(reference, ref_enc)
     top = max(idf.values()) if idf else 1.0
@@ -164,14 +153,19 @@ def token_alignment_recall(
 
 
 def semantic_similarity(
-    question: str, reference: str, answer: str, *, idf: dict[str, float] | None = None, **kw
+    question: str, reference: str, answer: str, *, idf: dict[str, float] | None = None
 ) -> float | None:
     """Semantic similarity in [0, 1], or None when the optional layer is off or not installed."""
     if not answer or not answer.strip():
         return 0.0
-    recall = token_alignment_recall(question, reference, answer, idf=idf, **kw)
-    if recall is None:
+    from agent.grading.encodings import cache
+    from agent.grading.semantic import get_encoder
+
+    encoder = get_encoder()
+    if encoder is None:
         return None
+    ref_enc, ans_enc = cache.get(encoder, [reference, answer])
+    recall = token_alignment_recall(question, reference, answer, (ref_enc, ans_enc), idf=idf)
     return semantic_credit(recall)
 
 
@@ -219,18 +213,12 @@ def reference_components(
     }
 
 
-def reference_similarity(
-    question: str,
-    reference: str,
-    answer: str,
-    *,
-    idf: dict[str, float] | None = None,
-    semantic: bool | None = None,
-) -> float:
-    """How well `answer` covers `reference` (as an answer to `question`), in [0, 1].
+def reference_similarity(question: str, reference: str, answer: str, **options: Any) -> float:
+    """How well `answer` covers `reference` (as an answer to `question`), in [0, 1] (`options`
+    as for `reference_components`).
 
     Empty answers and answers that only restate the question score 0. Deterministic."""
-    value = reference_components(question, reference, answer, idf=idf, semantic=semantic)
+    value = reference_components(question, reference, answer, **options)
     similarity = value["similarity"]
     return float(min(1.0, max(0.0, float(similarity or 0.0))))
 

@@ -15,8 +15,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
+
 from agent import locations
 from agent.errors import UsageError
+from agent.sessions.events import QuestionAsked
 from agent.sessions.journal import JOURNAL_NAME, read_events, session_dir
 
 REAL_ANSWER_INTENTS = ("answer", "off_topic")
@@ -29,22 +32,17 @@ def mean_score(scores: Iterable[float | None]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
-@dataclass
-class Turn:
-    """One thing the interviewer said and what the candidate replied."""
+class Turn(QuestionAsked):
+    """One thing the interviewer said (its question event, as journaled) and what the candidate
+    replied."""
 
-    turn: int
-    question_id: str
-    kind: str
-    text: str
-    follow_up: bool = False
-    probe_id: str | None = None
-    targets: list[str] = field(default_factory=list)
+    kind: str = ""
+    """question or follow_up (the journal's `kind`, else told by `follow_up`)."""
     answer: dict[str, Any] | None = None
     """The answer event (text, source, audio, metrics, seconds, intent) or None."""
-    grades: list[dict[str, Any]] = field(default_factory=list)
+    grades: list[dict[str, Any]] = Field(default_factory=list)
     """Grade events written for this turn (offline first, then the LLM's)."""
-    decisions: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = Field(default_factory=list)
 
 
 @dataclass
@@ -145,17 +143,8 @@ def build_record(session_id: str, path: Path, events: list[dict[str, Any]]) -> S
                 rec.settings = dict(ev.get("settings") or {})
                 rec.plan = list(ev.get("plan") or [])
             elif kind == "question":
-                t = Turn(
-                    turn=int(ev["turn"]),
-                    question_id=str(ev["question_id"]),
-                    kind=str(
-                        ev.get("kind") or ("follow_up" if ev.get("follow_up") else "question")
-                    ),
-                    text=str(ev.get("text", "")),
-                    follow_up=bool(ev.get("follow_up")),
-                    probe_id=ev.get("probe_id"),
-                    targets=list(ev.get("targets") or []),
-                )
+                t = Turn.model_validate(ev)
+                t.kind = t.kind or ("follow_up" if t.follow_up else "question")
                 by_turn[t.turn] = t
                 rec.turns.append(t)
                 q = by_q.get(t.question_id)

@@ -8,6 +8,7 @@ from conftest import need
 from interview_helpers import FakeClock, MiniBank
 
 from agent.bank.loader import load_bank
+from agent.cli import main
 from agent.config import load_settings
 from agent.grading import semantic
 from agent.grading.other_question import OtherQuestions
@@ -118,6 +119,20 @@ def test_the_interviewer_asks_its_question_again_once_then_grades(bank):
     assert [t.answer for t in question.turns if t.answer] == answers
     assert answer_text(question) == GRADIENT_DESCENT_ANSWER
     assert "Registers" not in render_session(report).split("**Criteria**")[1]
+
+
+def test_the_better_answer_is_written_from_the_graded_answer_only(bank, fake_llm, capsys):
+    iv = offline_interview()
+    iv.answer(MEMORY_HIERARCHY_ANSWER)  # redirected: set aside
+    iv.answer(GRADIENT_DESCENT_ANSWER)
+    iv.end("quit")
+    fake_llm.default = "Step against the gradient, scaled by the learning rate."
+    flags = ["--provider", "custom", "--base-url", fake_llm.base_url, "--model", "fake-model"]
+    assert main(["debrief", iv.session_id, "--format", "json", *flags]) == 0
+    capsys.readouterr()
+    prompt = fake_llm.chat_requests()[0]["messages"][-1]["content"]
+    body = prompt.rsplit("<candidate_answer>", 1)[1].split("</candidate_answer>")[0]
+    assert body.strip() == GRADIENT_DESCENT_ANSWER  # as graded: the redirected reply is not in it
 
 
 def test_the_interviewer_brings_the_candidate_back_only_once(bank):

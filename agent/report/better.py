@@ -60,7 +60,7 @@ class BetterAnswers:
         from agent.errors import ProviderError
         from agent.prompts import load_prompt
 
-        answer = "\n\n".join(t.answer for t in question.turns if t.answer)
+        answer = "\n\n".join(question.graded_answers())
         prompt = load_prompt("debrief_better_answer")
         text = prompt.render(
             question=rubric.question,

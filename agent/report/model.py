@@ -148,6 +148,10 @@ DisagreementReport = Disagreement
 each used, so the candidate can judge for themselves (the grade's own record, as it is)."""
 
 
+GRADED_INTENTS = ("answer", "dont_know", "off_topic")
+"""The replies that are graded (the interviewer's `intents.GRADED`, as the journal spells them)."""
+
+
 class QuestionReport(BaseModel):
     question_id: str
     index: int
@@ -173,6 +177,20 @@ class QuestionReport(BaseModel):
     """The follow-up questions the interviewer asked."""
     better_answer: BetterAnswer
     delivery: Delivery | None = None
+
+    def graded_answers(self) -> list[str]:
+        """Everything the candidate said that was graded, in order. A reply the interviewer
+        answered with a redirect (off topic, or an answer to another question) was set aside,
+        and a repeat or clarify request is not an answer."""
+        turns = self.turns
+        return [
+            t.answer
+            for i, t in enumerate(turns)
+            if t.answer
+            and t.answer.strip()
+            and (t.intent or "answer") in GRADED_INTENTS
+            and not (i + 1 < len(turns) and turns[i + 1].kind == "redirect")
+        ]
 
 
 class TopicScore(BaseModel):

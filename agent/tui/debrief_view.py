@@ -11,26 +11,13 @@ from rich.text import Text
 from agent.report.model import BetterAnswer, Delivery, QuestionReport
 from agent.tui.data import score_style, score_text
 
-GRADED_INTENTS = ("answer", "dont_know", "off_topic")
-"""Intents whose text counts toward a question's answer (same as the engine's GRADED)."""
-
 EVIDENCE_STYLE = "bold black on #e5c07b"
 """Evidence quotes in the answer: readable on the dark and the light theme."""
 
 
 def answer_text(q: QuestionReport) -> str:
-    """Everything the candidate said that was graded, in order, one answer a line. A reply the
-    interviewer answered with a redirect (off topic, or an answer to another question) was not
-    graded."""
-    turns = q.turns
-    return "\n".join(
-        t.answer
-        for i, t in enumerate(turns)
-        if t.answer
-        and t.answer.strip()
-        and (t.intent or "answer") in GRADED_INTENTS
-        and not (i + 1 < len(turns) and turns[i + 1].kind == "redirect")
-    )
+    """Everything the candidate said that was graded, one answer a line."""
+    return "\n".join(q.graded_answers())
 
 
 def evidence_quotes(q: QuestionReport) -> list[str]:

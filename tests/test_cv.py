@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from document_files import write_docx, write_pdf
 
 from agent.config import load_settings
 from agent.cv.extract import extract_profile
@@ -65,40 +66,6 @@ PDF_LINES = [
 ]
 
 
-def write_pdf(path: Path, lines: list[str]) -> None:
-    """A minimal one-page PDF with a text layer: one line of Helvetica per entry."""
-
-    def esc(text: str) -> str:
-        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-    ops = ["BT", "/F1 10 Tf", "40 800 Td", "14 TL"]
-    for line in lines:
-        ops += [f"({esc(line)}) Tj", "T*"]
-    ops.append("ET")
-    stream = "\n".join(ops).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    path.write_bytes(bytes(out))
-
-
 def test_markdown_resume_projects_with_roles_technologies_metrics_and_lines(tmp_path):
     path = tmp_path / "cv.md"
     path.write_text(MARKDOWN_CV)
@@ -148,6 +115,26 @@ def test_pdf_resume_read_through_pypdf(tmp_path):
     assert project.role == "Staff Engineer"
     assert "CLIP" in project.technologies and "distributed training" in project.technologies
     assert any("52% to 67%" in m for m in project.metrics)
+
+
+def test_word_resume_read_through_python_docx(tmp_path, run_viva, viva_home):
+    from docx import Document
+
+    path = tmp_path / "cv.docx"
+    write_docx(path, PDF_LINES[:-2])
+    document = Document(str(path))
+    skills = document.add_table(rows=1, cols=2)  # templates set skills and education in tables
+    skills.rows[0].cells[0].text = "Education"
+    skills.rows[0].cells[1].text = "BSc Physics 2015"
+    document.save(str(path))
+    lines = read_lines(path)
+    assert lines[-2:] == ["Education", "BSc Physics 2015"]
+    profile = extract_profile(lines, source=path.name)
+    assert [p.name for p in profile.projects] == ["Multimodal product search"]
+    assert any("52% to 67%" in m for m in profile.projects[0].metrics)
+    out = run_viva("cv", "import", str(path))
+    assert out.returncode == 0, out.stderr
+    assert "Multimodal product search" in out.stdout
 
 
 def test_broken_pdf_is_one_clear_line(tmp_path, run_viva):

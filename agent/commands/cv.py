@@ -1,5 +1,5 @@
 """`viva cv import FILE`, `viva cv show [--json]`, `viva cv clear`: the resume the project deep
-dive asks about (PDF, Markdown or plain text), kept on this machine."""
+dive asks about (PDF, Word, Markdown or plain text), kept on this machine."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     sub = add_subcommands(parser, "cv_command")
     p_import = sub.add_parser("import", help="read a resume or project write-up and keep it")
-    p_import.add_argument("file", metavar="FILE", help="PDF, Markdown or plain text")
+    p_import.add_argument("file", metavar="FILE", help="PDF, Word (.docx), Markdown or plain text")
     p_show = sub.add_parser("show", help="the projects Viva understood, with their source lines")
     p_show.add_argument("--json", action="store_true", help="as JSON")
     sub.add_parser("clear", help="forget the imported resume")
@@ -45,7 +45,7 @@ def _show(as_json: bool) -> int:
         if as_json:
             print(json.dumps({"projects": []}))
         else:
-            print("No resume imported. Use 'viva cv import FILE' (PDF, Markdown or text).")
+            print("No resume imported. Use 'viva cv import FILE' (PDF, Word, Markdown or text).")
         return 0
     if as_json:
         print(json.dumps(profile.model_dump(mode="json"), indent=2))

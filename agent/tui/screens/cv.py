@@ -14,7 +14,7 @@ class CvScreen(FileDialog):
     NAME = "cv"
     TITLE = "Your resume (esc closes)"
     HELP = (
-        "A PDF, Markdown or text file. Viva keeps what it reads on this machine; the project "
+        "A PDF, Word, Markdown or text file. Viva keeps what it reads on this machine; the project "
         "deep dive then asks about your main project."
     )
     FIELDS = (("cv-path", "path to your resume, e.g. ~/cv.pdf"),)

@@ -1,13 +1,17 @@
 """Plain-text transcripts as tools and people export them: how many import as the questions and
 answers that were said, with no timestamps, names or markup left in the text?
 
-    .venv/bin/python bench/transcript_layouts.py [FOLDER ...]
+    .venv/bin/python bench/transcript_layouts.py [--as pdf|docx] [FOLDER ...]
 
 Each folder holds transcript files and `expected.jsonl`, one line per file: {"file", "layout",
 "interviewer": [names], "candidate": [names], "turns": [{"question", "answer"}]}, written by a
 helper who never saw the importer (default: tests/data/transcript_layouts_dev/). A turn is right
 when its question and its answer have the expected words (case and punctuation aside); a file is
 right when all its turns are, and no turn is missing or extra.
+
+`--as pdf` or `--as docx` first writes each file's lines into a PDF (long lines wrapped to the
+page, 'Page N of M' footers) or a Word document (a paragraph a line), and imports that instead:
+how much survives the trip through a document's text.
 """
 
 from __future__ import annotations
@@ -15,14 +19,32 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
+import tempfile
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 DEFAULT = [DATA / "transcript_layouts_dev"]
+sys.path.insert(0, str(DATA.parent))  # tests/document_files.py writes the PDF and Word files
 
 
 def words(text: str) -> list[str]:
     return re.findall(r"[\w']+", text.lower().replace("\u2019", "'"))
+
+
+def as_document(path: Path, kind: str | None, scratch: Path) -> Path:
+    """The file itself, or its lines written into a PDF or Word file in `scratch`."""
+    if kind is None:
+        return path
+    from document_files import write_docx, write_pdf
+
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    out = scratch / f"{path.stem}.{kind}"
+    if kind == "pdf":
+        write_pdf(out, lines, footer=True)
+    else:
+        write_docx(out, lines)
+    return out
 
 
 def main() -> None:
@@ -30,7 +52,9 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="*", default=[str(p) for p in DEFAULT])
+    parser.add_argument("--as", dest="kind", choices=["pdf", "docx"], help="import as documents")
     args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="viva-layouts-"))
     files = files_right = turns_expected = turns_right = refused = 0
     for folder in map(Path, args.folders):
         for line in (folder / "expected.jsonl").read_text(encoding="utf-8").splitlines():
@@ -42,7 +66,8 @@ def main() -> None:
             turns_expected += len(expected)
             speakers = Speakers.named(case.get("interviewer", []), case.get("candidate", []))
             try:
-                got = read_transcript(folder / case["file"], speakers=speakers).turns
+                path = as_document(folder / case["file"], args.kind, scratch)
+                got = read_transcript(path, speakers=speakers).turns
             except TranscriptError as e:
                 refused += 1
                 print(f"  REFUSED  {case['file']:<28} {case['layout'][:40]:<40} {e.problem}")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.errors import UsageError
 from agent.report.imports import Speakers, TranscriptError, read_transcript
 
 DATA = Path(__file__).parent / "data"
@@ -399,27 +400,37 @@ def test_a_name_with_a_time_still_needs_saying_who_it_is(tmp_path):
     assert str(caught.value).startswith(f"{path}:1: unknown speaker 'Priya Raman'")
 
 
-def test_a_document_or_a_recording_given_as_a_transcript_says_what_to_do(tmp_path):
+def test_a_file_that_is_no_transcript_says_what_to_do(tmp_path):
     import shutil
     import zipfile
 
-    word = tmp_path / "Interview transcript.docx"
-    with zipfile.ZipFile(word, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(
-            "word/document.xml", "<w:document>" + "Interviewer: Why? " * 200 + "</w:document>"
-        )
+    from agent.documents import OLD_WORD
+
+    slides = tmp_path / "Interview notes.odp"  # zipped, but not a Word document
+    with zipfile.ZipFile(slides, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("content.xml", "<office:document>" + "Why? " * 200 + "</office:document>")
+    old_word = tmp_path / "transcript.doc"
+    old_word.write_bytes(OLD_WORD + bytes(600))
+    broken_word = tmp_path / "transcript.docx"
+    with zipfile.ZipFile(broken_word, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", "<w:document>" + "Interviewer: Why? " * 200)
     pdf = tmp_path / "transcript.pdf"
     pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
     recording = tmp_path / "answer.txt"  # a recording under the wrong name
     shutil.copy(next((DATA / "librivox").glob("*.wav")), recording)
     for path, says in (
-        (word, "a Word or other zipped document, not text: save it as plain text (.txt)"),
-        (pdf, "a PDF, not text: copy its text into a .txt file"),
-        (recording, "audio or video, not a transcript: use --audio FILE --question ID"),
+        (slides, ":1: a zipped document, not text or a Word .docx: save it as plain text"),
+        (old_word, ": an old Word .doc (or another Office file): save it as .docx, PDF or text"),
+        (broken_word, ": not a readable Word document"),
+        (pdf, ": "),
+        (recording, ":1: audio or video, not a transcript: use --audio FILE --question ID"),
     ):
-        with pytest.raises(TranscriptError) as caught:
+        with pytest.raises(UsageError) as caught:
             read_transcript(path)
-        assert str(caught.value).startswith(f"{path}:1: {says}")
+        assert str(caught.value).startswith(f"{path}{says}")
+        assert "\n" not in str(caught.value)
+    with pytest.raises(UsageError, match="not a readable PDF|no text layer"):
+        read_transcript(pdf)
 
 
 def test_the_command_says_which_lines_it_skipped(run_viva, viva_home, tmp_path):

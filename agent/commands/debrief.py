@@ -32,7 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--transcript",
         metavar="FILE",
         help="a practice transcript made elsewhere: Q:/A: notes, a call tool's, note-taker's "
-        "or chat's text, JSON, SRT or WebVTT (see docs/transcript-formats.md)",
+        "or chat's text (also saved as PDF or Word), JSON, SRT or WebVTT (see "
+        "docs/transcript-formats.md)",
     )
     source.add_argument(
         "--transcript-format",

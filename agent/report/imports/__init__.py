@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agent.documents import NAMES, DocumentKind, document_kind, document_lines
 from agent.errors import UsageError
 from agent.report.imports.json_file import parse_json
 from agent.report.imports.model import (
@@ -97,38 +98,55 @@ def read_transcript(
         raise UsageError(f"no such file: {path}") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if (kind := _binary_kind(data)) is not None:
+    document = document_kind(path, data[:8])
+    if document is not None:  # a PDF or Word file: read its text
+        text = "\n".join(document_lines(path, document))
+    elif (kind := _binary_kind(data)) is not None:
         raise TranscriptError(path, 1, kind)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise TranscriptError(path, line, "not UTF-8 text (is this a transcript file?)") from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise TranscriptError(
+                path, line, "not UTF-8 text (is this a transcript file?)"
+            ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fmt = (fmt or _detect(path, text)).lower()
     parser = PARSERS.get(fmt)
     if parser is None:
         raise UsageError(f"unknown transcript format {fmt!r} (use text, json, srt or vtt)")
-    parsed = parser(text, path, speakers or Speakers())
-    if not parsed.turns:
-        raise TranscriptError(path, 1, "no questions found (see docs/transcript-formats.md)")
+    try:
+        parsed = parser(text, path, speakers or Speakers())
+        if not parsed.turns:
+            raise TranscriptError(path, 1, "no questions found (see docs/transcript-formats.md)")
+    except TranscriptError as exc:
+        if document is None:
+            raise
+        where = f" (line {exc.line}{_lines_of(document)})"
+        raise TranscriptError(path, exc.line, exc.problem + where) from None
     return ImportedTranscript(
         path=path,
         format="text" if fmt == "txt" else fmt,
         turns=parsed.turns,
         skipped=parsed.skipped,
         closing=parsed.closing,
+        lines_of=_lines_of(document) if document else "",
     )
+
+
+def _lines_of(document: DocumentKind) -> str:
+    """What a line number counts in a document: ' of the text read from the PDF'."""
+    return f" of the text read from the {NAMES[document]}"
 
 
 _NOT_TEXT = (
     (
         (b"PK\x03\x04",),
-        "a Word or other zipped document, not text: save it as plain text (.txt), or download "
-        "the call's captions as .vtt",
+        "a zipped document, not text or a Word .docx: save it as plain text (.txt), .docx or "
+        "PDF, or download the call's captions as .vtt",
     ),
-    ((b"%PDF",), "a PDF, not text: copy its text into a .txt file"),
-    ((b"{\\rtf",), "rich text (RTF): save it as plain text (.txt)"),
+    ((b"{\\rtf",), "rich text (RTF): save it as plain text (.txt), .docx or PDF"),
     (
         (b"RIFF", b"ID3", b"\xff\xfb", b"\xff\xf3", b"fLaC", b"OggS", b"\x1aE\xdf\xa3"),
         "audio or video, not a transcript: use --audio FILE --question ID to transcribe a "

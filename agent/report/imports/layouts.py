@@ -123,11 +123,27 @@ class Line:
     """The line gives a time of any kind (a chat's '10:32 AM' too)."""
 
 
+def read_lines(raws: list[str], speakers: Speakers) -> list[Line]:
+    """What each line is (`read_line`). A notice that runs on to the next line (a PDF wraps
+    long lines) is skipped whole: its next line, when the sentence goes on in lower case."""
+    lines = [read_line(raw.rstrip(), speakers) for raw in raws]
+    runs_on = False
+    for i, raw in enumerate(raws):
+        text = raw.strip()
+        if runs_on and lines[i].kind == "text" and text[:1].islower():
+            lines[i] = Line("skip", "")
+        elif not is_notice(text):
+            runs_on = False
+            continue
+        runs_on = text[-1:] not in ".!?"
+    return lines
+
+
 def read_line(line: str, speakers: Speakers) -> Line:
     """What `line` is, in any of the module docstring's layouts."""
     if _TIME_ONLY.match(line):
         return Line("skip", "", None, *recording_time(line), True)
-    if _NOTICE.match(line):
+    if is_notice(line):
         return Line("skip", "")
     if _RULE.match(line):
         return Line("break", "")
@@ -147,6 +163,11 @@ def read_line(line: str, speakers: Speakers) -> Line:
     if stamp and not _CHAT.match(_TIME_FIRST.sub("", head.strip(), count=1)):  # chats are typed
         times = recording_time(stamp.group(0))
     return Line("speaker", _TIME_AFTER_LABEL.sub("", text, count=1), label, *times, bool(stamp))
+
+
+def is_notice(line: str) -> bool:
+    """A tool's notice or a page's header or footer ('Page 1 of 2'), on a line of its own."""
+    return bool(_NOTICE.match(line))
 
 
 def recording_time(stamp: str) -> tuple[float | None, float | None]:

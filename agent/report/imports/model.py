@@ -135,6 +135,8 @@ class ImportedTranscript:
     title, a header, a setup message), if any."""
     closing: int | None = None
     """The line of the interviewer's last words, left out because nobody answered them."""
+    lines_of: str = ""
+    """For a PDF or Word file, what its line numbers count: ' of the text read from the PDF'."""
 
     def left_out(self) -> list[str]:
         """What the import left out of the file, in sentences for the user."""
@@ -143,13 +145,13 @@ class ImportedTranscript:
             first, last = self.skipped
             lines = f"line {first}" if first == last else f"lines {first}-{last}"
             said.append(
-                f"Skipped {lines}, before the first question (a title or header; if a question "
-                "is there, label it 'Q:')."
+                f"Skipped {lines}{self.lines_of}, before the first question (a title or "
+                "header; if a question is there, label it 'Q:')."
             )
         if self.closing is not None:
             said.append(
-                f"Left out the interviewer's last words (line {self.closing}): nobody answered "
-                "them."
+                f"Left out the interviewer's last words (line {self.closing}{self.lines_of}): "
+                "nobody answered them."
             )
         return said
 

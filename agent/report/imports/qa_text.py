@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from agent.report.imports.layouts import NUMBERED, Line, lone_name, read_line
+from agent.report.imports.layouts import NUMBERED, Line, is_notice, lone_name, read_lines
 from agent.report.imports.model import (
     ImportedTurn,
     ParsedText,
@@ -132,7 +132,7 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
     unplaced: dict[str, list[int]] = {}  # names before the first question, and their lines
 
     raws = text.split("\n")
-    lines = [read_line(raw.rstrip(), speakers) for raw in raws]
+    lines = read_lines(raws, speakers)
     start = next((i + 1 for i, raw in enumerate(raws) if _TRANSCRIPT.match(raw)), 0)
     if not any(line.kind == "speaker" for line in lines[start:]):
         start = 0  # a 'Transcript' line with nobody speaking after it is no heading
@@ -290,6 +290,8 @@ def _numbered(raws: list[str], path: Path) -> ParsedText:
         if m := NUMBERED.match(raw):
             turns.ask(n, "q", (m.group(2) or m.group(3)).strip(), {})
             turns.part = "a"
+        elif is_notice(raw):
+            continue
         elif turns.part is not None:
             turns.add("a", raw.rstrip())
         elif raw.strip():

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.report.imports.layouts import is_notice
 from agent.report.imports.model import (
     LABEL,
     ImportedTurn,
@@ -45,6 +46,17 @@ def _seconds(groups: tuple) -> float:
     return int(h or 0) * 3600 + int(m) * 60 + int(s) + int(ms.ljust(3, "0")) / 1000
 
 
+def _next_cue(block: list[tuple[int, str]], lines: list[str], i: int) -> bool:
+    """Line `i` starts the next cue although no blank line came first (captions whose blank
+    lines were lost, as in a PDF's text): the block has its timing and text, and line `i` is a
+    timing line or a cue number before one."""
+    if not any("-->" in ln for _, ln in block[:-1]):
+        return False
+    if _TIMING.match(lines[i]):
+        return True
+    return lines[i].strip().isdigit() and i + 1 < len(lines) and bool(_TIMING.match(lines[i + 1]))
+
+
 def _cues(text: str, path: Path, vtt: bool, speakers: Speakers) -> list[_Cue]:
     lines = text.split("\n")
     i = 0
@@ -60,8 +72,8 @@ def _cues(text: str, path: Path, vtt: bool, speakers: Speakers) -> list[_Cue]:
             i += 1
             continue
         start_line = i + 1
-        block = []
-        while i < len(lines) and lines[i].strip():
+        block: list[tuple[int, str]] = []
+        while i < len(lines) and lines[i].strip() and not _next_cue(block, lines, i):
             block.append((i + 1, lines[i]))
             i += 1
         first = block[0][1].strip()
@@ -82,7 +94,8 @@ def _cues(text: str, path: Path, vtt: bool, speakers: Speakers) -> list[_Cue]:
         start, end = _seconds(m.groups()[:4]), _seconds(m.groups()[4:])
         if end < start:
             raise TranscriptError(path, tline, "cue ends before it starts")
-        body = " ".join(ln.strip() for _, ln in block[timing_at + 1 :]).strip()
+        body = " ".join(ln.strip() for _, ln in block[timing_at + 1 :] if not is_notice(ln))
+        body = body.strip()
         speaker = None
         voice = _VOICE.search(body)
         if voice:

@@ -15,7 +15,7 @@ class TranscriptScreen(FileDialog):
     TITLE = "Import a transcript (esc closes)"
     HELP = (
         "Q:/A: notes, a call tool's or note-taker's transcript, captions (.vtt, .srt), a chat "
-        "copied from an app, or JSON. If it names people, say who is who."
+        "copied from an app, or JSON; as text, PDF or Word. If it names people, say who is who."
     )
     FIELDS = (
         ("transcript-path", "path, e.g. ~/mock-interview.txt"),

@@ -7,9 +7,10 @@ that names it and says what to do instead.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from agent.errors import UsageError
 
@@ -67,10 +68,61 @@ def _pdf_lines(path: Path) -> list[str]:
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are ours to word
     try:
         reader = PdfReader(path)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise UsageError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from None
-    return "\n".join(pages).splitlines()
+    return [line for page in _without_page_furniture(pages) for line in page]
+
+
+EDGE = 3
+"""Lines at the top and at the bottom of a page where a running header or footer can stand."""
+RUNNING_WORDS = 3
+"""A running header or footer without the page's number has at least this many words: fewer
+('You said:', 'Interviewer') is a speaker's label that happens to open two pages."""
+
+
+def _without_page_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """The pages without their running headers and footers: a line near the top or bottom of
+    the page that stands on another page too (its page number aside: 'Page 2 of 3', a browser's
+    'https://... 2/3'), or that is only the page's number ('riverside.fm | 1', 'Page 1', '1')."""
+    keys = [[_page_key(line, n) for line in page] for n, page in enumerate(pages, 1)]
+    pages_with: dict[str, int] = {}
+    for page_keys in keys:
+        for key in {k for i, k in enumerate(page_keys) if _at_edge(i, len(page_keys))}:
+            pages_with[key] = pages_with.get(key, 0) + 1
+    kept = []
+    for n, (page, page_keys) in enumerate(zip(pages, keys, strict=True), 1):
+        drop = set()
+        for i, key in enumerate(page_keys):
+            if not key or not _at_edge(i, len(page)):
+                continue
+            running = pages_with[key] >= 2 and ("#" in key or len(key.split()) >= RUNNING_WORDS)
+            bottom = i >= len(page) - EDGE
+            if running or _page_number_line(n, bare=bottom).search(page[i].strip()):
+                drop.add(i)
+        kept.append([line for i, line in enumerate(page) if i not in drop])
+    return kept
+
+
+def _at_edge(i: int, length: int) -> bool:
+    return i < EDGE or i >= length - EDGE
+
+
+def _page_key(line: str, number: int) -> str:
+    """The line with the page's number as '#', to find it on other pages."""
+    return re.sub(rf"(?<!\w){number}(?!\w)", "#", " ".join(line.split()).lower())
+
+
+def _page_number_line(number: int, *, bare: bool) -> re.Pattern[str]:
+    """A short line that ends in the page's number: 'Page 1', 'Title  page 1 of 2', 'site | 1',
+    'https://... 1/3'; with `bare` (at the bottom of a page) also '- 1 -' and '1'."""
+    n = number
+    alone = rf"|[-\u2013\u2014]?\s*{n}\s*[-\u2013\u2014]?" if bare else ""
+    return re.compile(
+        rf"^(?:(?:\S+\s+){{0,6}}(?:page\s+{n}(?:\s+of\s+\d+)?|[|\u00b7\u2022\u2013\u2014-]\s*{n}"
+        rf"|{n}\s*/\s*\d+|{n}\s+of\s+\d+){alone})$",
+        re.IGNORECASE,
+    )
 
 
 def _word_lines(path: Path) -> list[str]:
@@ -96,9 +148,29 @@ def _word_lines(path: Path) -> list[str]:
                             seen.add(id(cell._tc))
                             lines += cell.text.splitlines()
             else:
-                lines += block.text.splitlines() or [""]
+                lines += _paragraph_lines(block)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
         raise UsageError(
             f"{path}: not a readable Word document ({type(exc).__name__}: {exc})"
         ) from None
     return lines
+
+
+def _paragraph_lines(paragraph: Any) -> list[str]:
+    """A paragraph's lines, a heading marked as in Markdown ('## Things to review') and a list
+    item as a bullet ('- ...'), so that readers of text see the document's structure."""
+    lines = paragraph.text.splitlines() or [""]
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if heading := re.fullmatch(r"Heading ([1-6])", style):
+        mark = "#" * int(heading[1]) + " "
+    elif style == "Title":
+        mark = "# "
+    elif (
+        style.startswith("List")
+        or paragraph._p.pPr is not None
+        and paragraph._p.pPr.numPr is not None
+    ):
+        mark = "- "
+    else:
+        return lines
+    return [mark + lines[0].strip(), *lines[1:]] if lines[0].strip() else lines

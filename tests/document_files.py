@@ -12,9 +12,13 @@ PDF_WIDTH = 95
 PDF_LINES_A_PAGE = 54
 
 
-def write_pdf(path: Path, lines: list[str], *, footer: bool = False) -> None:
+def write_pdf(
+    path: Path, lines: list[str], *, footer: bool | str = False, header: str = ""
+) -> None:
     """A PDF with a text layer: one line of Helvetica per entry, long ones wrapped at word
-    boundaries; a new page every PDF_LINES_A_PAGE lines, each with 'Page N of M' when `footer`."""
+    boundaries; a new page every PDF_LINES_A_PAGE lines. `header` runs at the top of each page;
+    `footer` runs at the bottom ('Page N of M' when True; a string may hold {page} and
+    {pages})."""
     printed: list[str] = []
     for line in lines:
         printed += textwrap.wrap(line, PDF_WIDTH, break_on_hyphens=False) or [""]
@@ -23,12 +27,15 @@ def write_pdf(path: Path, lines: list[str], *, footer: bool = False) -> None:
     ] or [[]]
     streams = []
     for number, page in enumerate(pages, 1):
-        ops = ["BT", "/F1 10 Tf", "40 800 Td", "14 TL"]
+        ops = ["BT", "/F1 8 Tf", "40 820 Td", f"({_escaped(header)}) Tj", "ET"] if header else []
+        ops += ["BT", "/F1 10 Tf", "40 800 Td", "14 TL"]
         for line in page:
             ops += [f"({_escaped(line)}) Tj", "T*"]
         ops.append("ET")
         if footer:
-            ops += ["BT", "/F1 8 Tf", "270 30 Td", f"(Page {number} of {len(pages)}) Tj", "ET"]
+            text = "Page {page} of {pages}" if footer is True else str(footer)
+            text = _escaped(text.format(page=number, pages=len(pages)))
+            ops += ["BT", "/F1 8 Tf", "270 30 Td", f"({text}) Tj", "ET"]
         streams.append("\n".join(ops).encode("cp1252", errors="replace"))
     first_page = 4  # objects: catalog, pages, font, then a page and its contents per page
     kids = " ".join(f"{first_page + 2 * i} 0 R" for i in range(len(pages)))

@@ -88,7 +88,7 @@ def test_a_pdf_transcript_with_wrapped_lines_pages_and_footers(tmp_path):
     path = tmp_path / "call.pdf"
     write_pdf(path, lines, footer=True)
     text = document_lines(path, "pdf")
-    assert "Page 1 of 2" in text and "Page 2 of 2" in text
+    assert "Page 1 of 2" not in text and "Page 2 of 2" not in text  # a page's furniture
     assert ANSWER_1 not in text  # wrapped over lines, as a page prints it
     assert _turns(path) == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]
 
@@ -112,3 +112,80 @@ def test_a_line_number_in_a_document_says_what_it_counts(tmp_path, run_viva, viv
     assert "Imported 2 turns" in proc.stderr
     assert f"**Question:** {QUESTION_2}" in proc.stdout
     assert "computer generated" not in proc.stdout and "change the text" not in proc.stdout
+
+
+def test_running_headers_and_footers_of_a_pdf_are_not_anybodys_words(tmp_path):
+    lines = SERVICE_EXPORT[:7] + [""] * 60 + SERVICE_EXPORT[7:]
+    for header, footer in (
+        ("Mock interview (Completed 04/22/25) Transcript by Rev.com", "Mock interview  Page {page} of {pages}"),
+        ("6/3/25, 9:41 PM ChatGPT - Mock interview", "https://chatgpt.com/c/683f1b2e-77a4 {page}/{pages}"),
+        ("", "riverside.fm  |  {page}"),
+        ("", "{page}"),
+    ):  # fmt: skip
+        path = tmp_path / "call.pdf"
+        write_pdf(path, lines, header=header, footer=footer)
+        text = document_lines(path, "pdf")
+        stripped = [" ".join(line.split()) for line in text]
+        assert " ".join(footer.format(page=2, pages=2).split()) not in stripped, footer
+        assert not header or header not in stripped, header
+        assert _turns(path) == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)], footer
+    one_page = tmp_path / "one.pdf"  # no other page to compare: its number alone says it
+    write_pdf(one_page, SERVICE_EXPORT, footer="riverside.fm  |  {page}")
+    assert _turns(one_page) == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]
+    assert not any("riverside" in line for line in document_lines(one_page, "pdf"))
+
+
+def test_a_pdf_table_row_holds_the_speaker_the_time_and_the_words(tmp_path):
+    path = tmp_path / "report.pdf"
+    write_pdf(
+        path,
+        [
+            "Mock Interview Report",
+            "Speaker Time Text",
+            f"Priya Raman 0:02 {QUESTION_1}",
+            f"Alex Chen 0:10 {ANSWER_1}",
+            f"Priya Raman 1:31 {QUESTION_2}",
+            f"Alex Chen 1:38 {ANSWER_2}",
+        ],
+    )
+    assert _turns(path) == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]
+
+
+def test_word_headings_and_lists_keep_their_meaning(tmp_path):
+    from docx import Document
+
+    path = tmp_path / "notes.docx"
+    document = Document()
+    document.add_heading("Interview notes, round 2", level=1)
+    document.add_paragraph(
+        "Goal: answer each question in under a minute, then write down what I said."
+    )
+    for label, words in (("Interviewer", QUESTION_1), ("Me", ANSWER_1)):
+        document.add_paragraph(f"{label}: {words}", style="List Bullet")
+    for label, words in (("Interviewer", QUESTION_2), ("Me", ANSWER_2)):
+        document.add_paragraph(f"{label}: {words}")
+    document.add_heading("Things to review", level=2)
+    document.add_paragraph("AdamW against Adam with L2", style="List Bullet")
+    document.save(str(path))
+    lines = document_lines(path, "word")
+    assert lines[0] == "# Interview notes, round 2" and lines[-2:] == [
+        "## Things to review",
+        "- AdamW against Adam with L2",
+    ]
+    turns = [(t.question, t.answer) for t in read_transcript(path).turns]
+    assert turns == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]  # no notes in the answer
+
+
+def test_a_speakers_label_that_opens_two_pages_is_kept(tmp_path):
+    from document_files import PDF_LINES_A_PAGE
+
+    chat = ["ChatGPT said:", QUESTION_1, "You said:", ANSWER_2, "ChatGPT said:", QUESTION_2]
+    filler = [""] * (PDF_LINES_A_PAGE - len(chat))  # each of those fits on one line
+    path = tmp_path / "chat.pdf"
+    write_pdf(path, [*chat, *filler, "You said:", ANSWER_1], footer=True)
+    from pypdf import PdfReader
+
+    second_page = PdfReader(path).pages[1].extract_text().splitlines()
+    assert second_page[0] == "You said:"  # as on page 1: a label, not a running header
+    turns = [(t.question, " ".join(t.answer.split())) for t in read_transcript(path).turns]
+    assert turns == [(QUESTION_1, ANSWER_2), (QUESTION_2, ANSWER_1)]

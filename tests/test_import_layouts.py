@@ -349,6 +349,11 @@ Page 2 of 2
 **Q**: {QUESTION_2}
 __A:__ {ANSWER_2}
 """,
+    "bulleted notes": f"""- Interviewer: {QUESTION_1}
+- Me: {ANSWER_1}
+* Q: {QUESTION_2}
+• A: {ANSWER_2}
+""",
 }
 
 
@@ -556,3 +561,20 @@ def test_text_alone_measures_no_pauses(tmp_path):
 
     counted = text_metrics(turn.answer)
     assert counted["filler_count"] == 1 and "long_pauses" not in counted
+
+
+def test_a_header_field_is_a_name_not_a_sentence(tmp_path):
+    path = tmp_path / "notes.txt"
+    explain = "Explain the stages of training a chat model like the ones we use today."
+    path.write_text(
+        "Mock interview - LLM training round\nDate: May 30, 2025\n"
+        "Goal: answer each question in under a minute.\n"
+        f"Interviewer: {explain}\nMe: {ANSWER_1}\nInterviewer: {QUESTION_2}\nMe: {ANSWER_2}\n",
+        encoding="utf-8",
+    )
+    transcript = read_transcript(path)
+    assert [(t.question, t.answer) for t in transcript.turns] == [
+        (explain, ANSWER_1),
+        (QUESTION_2, ANSWER_2),
+    ]
+    assert transcript.skipped == (1, 3)

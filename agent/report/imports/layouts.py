@@ -61,6 +61,8 @@ _AFFILIATION = re.compile(r"\s*\([^()]{1,40}\)\s*$")
 _TIME_FIRST = re.compile(rf"^\s*{TIME}{_SEP}(?=\S)", re.IGNORECASE)
 """A time with something after it: a speaker, or (when none follows) just text."""
 _HEADING = re.compile(r"^\s*#+\s*(.*)$")
+_BULLET = re.compile(r"^[-*\u2022\u00b7\u25aa\u2013]\s+")
+"""A list item's mark before a speaker: '- Interviewer: ...' (notes, a Word list)."""
 _WHO = rf"{LABEL}(?:,\s*{LABEL})?(?:\s*\([^()]{{1,40}}\))?"
 """A speaker label ('Keller, Anna' too), maybe with an affiliation after it."""
 _PLAIN = re.compile(rf"^\s*({_WHO})\s*:\s?(.*)$")
@@ -77,6 +79,9 @@ _HEADER = re.compile(rf"^\[?({_WHO})\]?,?{_SEP}{TIME}\s*(?::\s?(.*))?$", re.IGNO
 """A speaker and a time, the words mostly on the lines below: 'Priya Raman  0:02',
 '[Priya Raman] 10:02:33', 'Speaker 1 (00:00):', 'Jordan - 00:00',
 'kira — 03/12/2024 10:42 PM', 'Mateo, [15.03.2024 19:02]'."""
+_NAME_TIME_WORDS = re.compile(rf"^({_WHO}){_SEP}{TIME}\s+(\S.*)$", re.IGNORECASE)
+"""A known speaker, a time and the words on one line: 'Anika Sharma 0:02 Hi Leo...' (a
+table's row in a PDF's text)."""
 _NUMBERED_SPEAKER = re.compile(r"^\((speaker\s*\d{1,2})\)\s*(.*)$", re.IGNORECASE)
 """'(speaker 0) text', a diarizing transcriber's console output."""
 _NOTICE = re.compile(
@@ -191,7 +196,7 @@ def _clock_value(clock: str) -> float:
 def _speaker(line: str, speakers: Speakers) -> tuple[str, str] | None:
     """(speaker label, the words after it) when `line` starts somebody's words; the label may
     be one nobody has placed yet (the parser says so)."""
-    stripped = line.strip()
+    stripped = _BULLET.sub("", line.strip(), count=1)
     if (m := _EMPHASIS.match(stripped)) and (found := _named(m[2], m[4], speakers)):
         return found
     if m := _TIME_FIRST.match(stripped):
@@ -205,6 +210,8 @@ def _speaker(line: str, speakers: Speakers) -> tuple[str, str] | None:
     for layout in (_CHAT, _SAID, _HEADER, _BRACKETED, _NUMBERED_SPEAKER):
         if (m := layout.match(stripped)) and (found := _named(m[1], m[2] or "", speakers)):
             return found
+    if (m := _NAME_TIME_WORDS.match(stripped)) and speakers.role(_who(m[1], speakers)):
+        return _who(m[1], speakers), m[2]
     bare = _who(stripped.rstrip(":").strip(), speakers)
     if bare and speakers.role(bare) is not None:
         return bare, ""  # a known speaker's name on a line of its own

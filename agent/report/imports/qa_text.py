@@ -255,6 +255,11 @@ def _likeliest_speaker(
     return min(at), name
 
 
+HEADER_VALUE_WORDS = 8
+"""A header field's value is a name, perhaps with a title ('Chris Wong, Staff Engineer at
+Acme'): more words than this are somebody speaking."""
+
+
 def _in_a_header(lines: list[Line], i: int, speakers: Speakers) -> bool:
     """Whether the interviewer's line `i` is a field of a header ('Interviewer: Chris' next to
     'Date: ...'): its label is a role noun, it has a value that asks nothing, and a line beside
@@ -262,6 +267,8 @@ def _in_a_header(lines: list[Line], i: int, speakers: Speakers) -> bool:
     value = lines[i].text.strip()
     if label_base(lines[i].label or "") not in _ROLE_NOUNS or not value or value.endswith("?"):
         return False  # 'Q:' or a name speaking, a header line ('## Interviewer'), a question
+    if len(value.split()) > HEADER_VALUE_WORDS:
+        return False  # 'Interviewer: Explain the stages of training a chat model.'
     if _BOTH_SIDES.search(value):
         return True  # 'Interviewer: Elena P. | Candidate: Jonah R.'
     for step in (-1, 1):

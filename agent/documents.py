@@ -131,28 +131,35 @@ def _word_lines(path: Path) -> list[str]:
     try:
         from docx import Document
         from docx.opc.exceptions import PackageNotFoundError
-        from docx.table import Table
     except ImportError:  # pragma: no cover - installed with Viva
         raise UsageError(
             "reading a Word file needs python-docx: run bash scripts/setup.sh"
         ) from None
     try:
-        document = Document(str(path))
-        lines: list[str] = []
-        for block in document.iter_inner_content():
-            if isinstance(block, Table):
-                for row in block.rows:
-                    seen: set[int] = set()
-                    for cell in row.cells:  # a merged cell is listed once per column it spans
-                        if id(cell._tc) not in seen:
-                            seen.add(id(cell._tc))
-                            lines += cell.text.splitlines()
-            else:
-                lines += _paragraph_lines(block)
+        lines = _block_lines(Document(str(path)))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
         raise UsageError(
             f"{path}: not a readable Word document ({type(exc).__name__}: {exc})"
         ) from None
+    return lines
+
+
+def _block_lines(container: Any) -> list[str]:
+    """The lines of a document's body or a table's cell: its paragraphs, and its tables row by
+    row, a cell's lines after the other's (a table inside a cell too)."""
+    from docx.table import Table
+
+    lines: list[str] = []
+    for block in container.iter_inner_content():
+        if not isinstance(block, Table):
+            lines += _paragraph_lines(block)
+            continue
+        for row in block.rows:
+            seen: set[int] = set()
+            for cell in row.cells:  # a merged cell is listed once per column it spans
+                if id(cell._tc) not in seen:
+                    seen.add(id(cell._tc))
+                    lines += _block_lines(cell)
     return lines
 
 

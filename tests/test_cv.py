@@ -280,3 +280,55 @@ def test_technology_probe_asks_about_the_projects_own_choice_not_its_baseline_or
     assert _choice_to_probe(project) == "dual encoder"
     only_framework_and_baseline = project.model_copy(update={"technologies": ["PyTorch", "BM25"]})
     assert _choice_to_probe(only_framework_and_baseline) == "PyTorch"
+
+
+def test_resume_layouts_of_word_templates_and_pdfs(tmp_path):
+    """Real templates: bullets as Word list items (in a table's cell too), a title with its
+    company, place and dates on the lines around it, a column of dates before the title, and a
+    PDF's bullets wrapped over lines."""
+    from docx import Document
+
+    word = tmp_path / "cv.docx"
+    document = Document()
+    document.add_heading("Professional Experience", level=1)
+    document.add_paragraph("Senior ML Engineer, Flipkart\tApr 2021 – Present")
+    document.add_paragraph("Bengaluru, India")
+    document.add_paragraph(
+        "Moved retrieval to ScaNN, cutting p99 latency from 120 ms to 45 ms.", style="List Bullet"
+    )
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "01.2019 – 03.2021"
+    cell = table.rows[0].cells[1]
+    cell.paragraphs[0].text = "Machine Learning Engineer at Swiggy, Bengaluru"
+    cell.add_paragraph("Lowered delivery-time error from 6.8 to 4.9 minutes.", style="List Bullet")
+    document.add_heading("Open-Source Projects", level=1)
+    document.add_paragraph("Hinglish Sentiment — Maintainer")
+    document.add_paragraph("Raised macro-F1 from 0.71 to 0.79.", style="List Bullet")
+    document.add_heading("Volunteer Experience", level=1)
+    document.add_paragraph("Data Science Nairobi — Organiser")
+    document.add_paragraph("Ran monthly meetups for 150 people.", style="List Bullet")
+    document.save(str(word))
+    found = [(p.name, p.role, len(p.claims)) for p in extract_profile(read_lines(word)).projects]
+    assert found == [
+        ("Flipkart", "Senior ML Engineer", 1),
+        ("Swiggy", "Machine Learning Engineer", 1),
+        ("Hinglish Sentiment", "Maintainer", 1),
+    ]
+
+    pdf = tmp_path / "cv.pdf"
+    bullet = (
+        "• Rebuilt the real-time card-fraud model as a sequence model over the last 200 "
+        "transactions (Transformer encoder, PyTorch), raising fraud caught at a fixed approval "
+        "rate by 18% and saving an estimated 40M a year."
+    )
+    write_pdf(
+        pdf,
+        ["EXPERIENCE", "2021 – present Senior Machine Learning Engineer",
+         "Nubank — São Paulo, Brazil", bullet, "• Kept feature latency under 50 ms.",
+         "SKILLS", "Python, Kafka"],
+    )  # fmt: skip
+    lines = read_lines(pdf)
+    assert len(lines) > 7  # the long bullet wraps
+    (project,) = extract_profile(lines).projects
+    assert (project.name, project.role) == ("Nubank", "Senior Machine Learning Engineer")
+    assert project.claims == [bullet[2:], "Kept feature latency under 50 ms."]

@@ -67,18 +67,66 @@ def _plain(line: str) -> str:
     return " ".join(_DECOR.sub("", _BULLET.sub("", _MD_HEADING.sub("", line))).split())
 
 
+_HEADING_LIKE = re.compile(r"^[A-Z][\w'&/ -]*:?$")
+"""A section heading starts with a capital and has no sentence in it."""
+_SECTION_WORDS = 4
+"""A section's heading is short: "Open-Source Projects", "Side Projects & Competitions"."""
+_PROJECT_SECTION = re.compile(r"(?:projects|experience|employment|work history)$")
+_SKIP_SECTION = re.compile(r"^(?:volunteer\w*|education|teaching|talks|leadership)\b")
+
+
 def _section(line: str) -> str | None:
     key = _plain(line).strip(" :").lower()
     if key in SKIP_SECTIONS:
         return "skip"
     if key in PROJECT_SECTIONS:
         return "projects"
+    if not key or len(key.split()) > _SECTION_WORDS or not _HEADING_LIKE.match(_plain(line)):
+        return None
+    if _SKIP_SECTION.match(key):
+        return "skip"  # "Volunteer experience", "Education and training"
+    if any(_PROJECT_SECTION.search(part.strip()) for part in re.split(r"&|\band\b|/", key)):
+        return "projects"  # "Open-source projects", "Relevant experience", "Work history"
     return None
 
 
-def _is_heading(lines: list[str], i: int) -> bool:
+WRAPPED = 0.8
+"""A bullet line at least this share of the widest line was wrapped by the page (a PDF's
+text): a line after it that is no bullet goes on with it."""
+
+
+def _continuations(lines: list[str]) -> set[int]:
+    """The lines that go on with the bullet above them, wrapped by a PDF's page width: a line
+    right after a bullet (or its continuation) that is no bullet or heading, starting in lower
+    case or with a sign or a digit, or after a full-width line that ends mid-sentence."""
+    width = max((len(line.strip()) for line in lines), default=0)
+    out: set[int] = set()
+    previous: int | None = None
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        if (
+            previous == i - 1  # wrapped lines follow each other: a blank line ends the bullet
+            and not _BULLET.match(line)
+            and not _MD_HEADING.match(line)
+            and _section(line) is None
+        ):
+            above = lines[previous].strip()
+            full = len(above) >= WRAPPED * width and not above.endswith((".", "!", "?", ";", ":"))
+            if not text[0].isupper() or full:
+                out.add(i)
+                previous = i
+                continue
+        previous = i if _BULLET.match(line) else None
+    return out
+
+
+def _is_heading(lines: list[str], i: int, continuations: set[int]) -> bool:
     line = lines[i]
     if not line.strip() or _BULLET.match(line) or _TECH_LINE.match(line) or _ROLE_LINE.match(line):
+        return False
+    if i in continuations:
         return False
     text = _plain(line)
     if not text or len(text) > 120 or text.endswith((".", ",", ";")):
@@ -95,6 +143,7 @@ def _name_and_role(heading: str) -> tuple[str, str]:
     ("ML Engineer | Fintra | 2019-2022", "Research Intern (Microsoft Research)")."""
     columns = re.sub(r"\t+| {3,}", " | ", heading.strip())  # tab- or space-aligned columns
     text = re.sub(r"^(?:project\s*[:\-]\s*)", "", _plain(columns), flags=re.I)
+    text = _DATES_FIRST.sub("", text)  # "2021 - present Senior ML Engineer"
     parts = [p for p in (_undated(x) for x in _SEPARATORS.split(text)) if p]
     parts = [p for p in parts if not _QUALIFIER.fullmatch(p)] or parts
     if len(parts) > 1 and _LABEL.fullmatch(parts[0]):  # "Kaggle: <competition>"
@@ -115,6 +164,16 @@ def _name_and_role(heading: str) -> tuple[str, str]:
     role = next((_trailing_brackets(p)[0] for p in parts[1:] if ROLE_WORDS.search(p)), "")
     return (first, role) if role else _job_title_apart(first)
 
+
+_DATES_FIRST = re.compile(
+    r"^(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d{2}\s*[\u2013\u2014-]\s*"
+    r"(?:(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d{2}|present|now|current|today)\s+(?=\S)",
+    re.I,
+)
+"""The dates before an entry's title, as a column of dates on the left prints them."""
+
+_DATES_ONLY = re.compile(r"[\d./]+(?:\s*[\u2013\u2014-]\s*(?:[\d./]+|\w+))?")
+"""A line of dates alone above an entry: "01.2023 - 12.2024", "03.2020 - obecnie"."""
 
 _QUALIFIER = re.compile(
     r"full[- ]time|part[- ]time|contract(?:or)?|freelance|remote|hybrid|on[- ]?site|internship|"
@@ -211,18 +270,25 @@ def _is_metric(claim: str) -> bool:
     return bool(_MEASURE.search(claim))
 
 
-def _project(lines: list[str], start: int, end: int) -> Project | None:
-    name, role = _name_and_role(lines[start])
+def _project(
+    lines: list[str], heading: list[int], end: int, continuations: set[int]
+) -> Project | None:
+    """The entry whose heading is on the lines `heading` (one, or a title and a line of its
+    company, place or dates), with what follows it up to `end`."""
+    titled = [i for i in heading if not _DATES_ONLY.fullmatch(_plain(lines[i]))] or heading
+    name, role = _name_and_role(" | ".join(lines[i].strip() for i in titled))
     if not name:
         return None
     claims: list[str] = []
     listed: list[str] = []
-    used = [start + 1]
-    for i in range(start + 1, end):
+    used = [i + 1 for i in heading]
+    for i in range(heading[-1] + 1, end):
         raw = lines[i]
         if not raw.strip():
             continue
-        if m := _TECH_LINE.match(_plain(raw)):
+        if i in continuations and claims:
+            claims[-1] = f"{claims[-1]} {_plain(raw)}"
+        elif m := _TECH_LINE.match(_plain(raw)):
             listed += [t.strip(" .") for t in re.split(r"[,;/]", m.group(1)) if t.strip(" .")]
         elif m := _ROLE_LINE.match(_plain(raw)):
             role = role or m.group(1).strip()
@@ -234,7 +300,7 @@ def _project(lines: list[str], start: int, end: int) -> Project | None:
     return Project(
         name=name[:80],
         role=role[:80],
-        technologies=_technologies(" ".join([lines[start], *claims]), listed),
+        technologies=_technologies(" ".join([*(lines[i] for i in heading), *claims]), listed),
         metrics=[c for c in claims if _is_metric(c)],
         claims=claims,
         source_lines=used,
@@ -246,6 +312,7 @@ def extract_profile(lines: list[str], source: str = "") -> Profile:
     # With a "Projects" or "Experience" section, projects are only read there (the name at the
     # top of the page is not a project); without one, anywhere outside the skipped sections.
     sectioned = any(_section(line) == "projects" for line in lines)
+    continuations = _continuations(lines)
     section: str | None = None
     heads: list[int] = []
     stops: list[int] = []
@@ -255,13 +322,28 @@ def extract_profile(lines: list[str], source: str = "") -> Profile:
             section = kind
             stops.append(i)
         elif (section == "projects" or (not sectioned and section is None)) and _is_heading(
-            lines, i
+            lines, i, continuations
         ):
             heads.append(i)
     projects = []
-    for k, start in enumerate(heads):
-        end = min([h for h in heads[k + 1 :] + stops if h > start] or [len(lines)])
-        project = _project(lines, start, end)
+    for heading in _heading_blocks(lines, heads):
+        end = min([h for h in heads + stops if h > heading[-1]] or [len(lines)])
+        project = _project(lines, heading, end, continuations)
         if project is not None:
             projects.append(project)
     return Profile(source=source, projects=projects)
+
+
+def _heading_blocks(lines: list[str], heads: list[int]) -> list[list[int]]:
+    """Heading lines with nothing between them are one entry's heading: a title, then its
+    company, place or dates on the next line ("Senior ML Engineer, Flipkart" / "Bengaluru,
+    India"; "Safaricom PLC  Feb 2020 - Present" / "Senior Data Scientist")."""
+    blocks: list[list[int]] = []
+    for i in heads:
+        previous = blocks[-1][-1] if blocks else None
+        between = lines[previous + 1 : i] if previous is not None else None
+        if between is not None and not any(x.strip() for x in between) and len(blocks[-1]) < 2:
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    return blocks

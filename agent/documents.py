@@ -83,44 +83,65 @@ RUNNING_WORDS = 3
 
 def _without_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     """The pages without their running headers and footers: a line near the top or bottom of
-    the page that stands on another page too (its page number aside: 'Page 2 of 3', a browser's
-    'https://... 2/3'), or that is only the page's number ('riverside.fm | 1', 'Page 1', '1')."""
-    keys = [[_page_key(line, n) for line in page] for n, page in enumerate(pages, 1)]
-    pages_with: dict[str, int] = {}
+    the page that stands in the same place on another page (its page number aside: 'Page 2 of
+    3', a browser's 'https://... 2/3'), or that is only the page's number ('riverside.fm | 1',
+    'Page 1', '1')."""
+    keys = [
+        [
+            tuple((_place(i, len(page)), k) for k in _page_keys(line, n))
+            for i, line in enumerate(page)
+        ]
+        for n, page in enumerate(pages, 1)
+    ]
+    pages_with: dict[tuple[str, str], int] = {}
     for page_keys in keys:
-        for key in {k for i, k in enumerate(page_keys) if _at_edge(i, len(page_keys))}:
+        for key in {k for line_keys in page_keys for k in line_keys if k[0]}:
             pages_with[key] = pages_with.get(key, 0) + 1
     kept = []
     for n, (page, page_keys) in enumerate(zip(pages, keys, strict=True), 1):
+        last = max((i for i, line in enumerate(page) if line.strip()), default=-1)
         drop = set()
-        for i, key in enumerate(page_keys):
-            if not key or not _at_edge(i, len(page)):
+        for i, line_keys in enumerate(page_keys):
+            if not line_keys or not _place(i, len(page)):
                 continue
-            running = pages_with[key] >= 2 and ("#" in key or len(key.split()) >= RUNNING_WORDS)
-            bottom = i >= len(page) - EDGE
-            if running or _page_number_line(n, bare=bottom).search(page[i].strip()):
+            running = any(
+                pages_with[k] >= 2 and ("#" in k[1] or len(k[1].split()) >= RUNNING_WORDS)
+                for k in line_keys
+            )
+            if running or _page_number_line(
+                n, bare=i >= len(page) - EDGE, named=n == len(pages) and i == last
+            ).search(page[i].strip()):
                 drop.add(i)
         kept.append([line for i, line in enumerate(page) if i not in drop])
     return kept
 
 
-def _at_edge(i: int, length: int) -> bool:
-    return i < EDGE or i >= length - EDGE
+def _place(i: int, length: int) -> str:
+    """Where line `i` of a page stands, if near an edge: 'top 0', 'bottom 1'; else ''."""
+    if i < EDGE:
+        return f"top {i}"
+    return f"bottom {length - 1 - i}" if i >= length - EDGE else ""
 
 
-def _page_key(line: str, number: int) -> str:
-    """The line with the page's number as '#', to find it on other pages."""
-    return re.sub(rf"(?<!\w){number}(?!\w)", "#", " ".join(line.split()).lower())
+def _page_keys(line: str, number: int) -> tuple[str, ...]:
+    """The line as it is and with the page's number as '#', to find it on other pages (none
+    for a blank line)."""
+    text = " ".join(line.split()).lower()
+    if not text:
+        return ()
+    return tuple(dict.fromkeys((text, re.sub(rf"(?<!\w){number}(?!\w)", "#", text))))
 
 
-def _page_number_line(number: int, *, bare: bool) -> re.Pattern[str]:
+def _page_number_line(number: int, *, bare: bool, named: bool) -> re.Pattern[str]:
     """A short line that ends in the page's number: 'Page 1', 'Title  page 1 of 2', 'site | 1',
-    'https://... 1/3'; with `bare` (at the bottom of a page) also '- 1 -' and '1'."""
+    'https://... 1/3'; with `bare` (at the bottom of a page) also '- 1 -' and '1'; with `named`
+    (the document's last line) also a few words and the number ('Happy Scribe 1')."""
     n = number
     alone = rf"|[-\u2013\u2014]?\s*{n}\s*[-\u2013\u2014]?" if bare else ""
+    after_words = rf"|(?:\S+\s+){{1,3}}{n}" if named else ""
     return re.compile(
         rf"^(?:(?:\S+\s+){{0,6}}(?:page\s+{n}(?:\s+of\s+\d+)?|[|\u00b7\u2022\u2013\u2014-]\s*{n}"
-        rf"|{n}\s*/\s*\d+|{n}\s+of\s+\d+){alone})$",
+        rf"|{n}\s*/\s*\d+|{n}\s+of\s+\d+){alone}{after_words})$",
         re.IGNORECASE,
     )
 

@@ -119,6 +119,7 @@ def test_running_headers_and_footers_of_a_pdf_are_not_anybodys_words(tmp_path):
     for header, footer in (
         ("Mock interview (Completed 04/22/25) Transcript by Rev.com", "Mock interview  Page {page} of {pages}"),
         ("6/3/25, 9:41 PM ChatGPT - Mock interview", "https://chatgpt.com/c/683f1b2e-77a4 {page}/{pages}"),
+        ("2/14/24, 9:12 PM ML Interview Practice", "https://chatgpt.com/c/683f {page}/{pages}"),
         ("", "riverside.fm  |  {page}"),
         ("", "{page}"),
     ):  # fmt: skip
@@ -129,10 +130,11 @@ def test_running_headers_and_footers_of_a_pdf_are_not_anybodys_words(tmp_path):
         assert " ".join(footer.format(page=2, pages=2).split()) not in stripped, footer
         assert not header or header not in stripped, header
         assert _turns(path) == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)], footer
-    one_page = tmp_path / "one.pdf"  # no other page to compare: its number alone says it
-    write_pdf(one_page, SERVICE_EXPORT, footer="riverside.fm  |  {page}")
-    assert _turns(one_page) == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]
-    assert not any("riverside" in line for line in document_lines(one_page, "pdf"))
+    for footer in ("riverside.fm  |  {page}", "Happy Scribe {page}"):
+        one_page = tmp_path / "one.pdf"  # no other page to compare: its number alone says it
+        write_pdf(one_page, SERVICE_EXPORT, footer=footer)
+        assert _turns(one_page) == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]
+        assert footer.format(page=1) not in document_lines(one_page, "pdf")
 
 
 def test_a_pdf_table_row_holds_the_speaker_the_time_and_the_words(tmp_path):

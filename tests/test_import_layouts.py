@@ -578,3 +578,69 @@ def test_a_header_field_is_a_name_not_a_sentence(tmp_path):
         (QUESTION_2, ANSWER_2),
     ]
     assert transcript.skipped == (1, 3)
+
+
+NOTES_WITHOUT_LABELS = {
+    "a heading a question": f"""# Mock interview, training at scale
+Written down after the call.
+## {QUESTION_1}
+{ANSWER_1}
+## {QUESTION_2}
+{ANSWER_2}
+# Reflections
+- Name the stages next time.
+""",
+    "a list item a question": f"""Practice with a friend
+- {QUESTION_1}
+{ANSWER_1}
+- {QUESTION_2}
+{ANSWER_2}
+## To improve
+- Give the formula.
+- Slow down.
+""",
+    "a table's numbered rows": f"""LLM serving, phone screen
+#
+Question
+My answer (as I said it)
+1
+{QUESTION_1}
+{ANSWER_1}
+2
+{QUESTION_2}
+{ANSWER_2}
+Things to look up
+- PagedAttention block sizes
+""",
+    "a question callout with the answer under it": f"""Mock interview, PyTorch internals
+date: 2024-06-02
+Question
+{QUESTION_1}
+{ANSWER_1}
+Question
+{QUESTION_2}
+{ANSWER_2}
+Follow-ups
+- look up Dynamo guards
+""",
+}
+
+
+@pytest.mark.parametrize("layout", list(NOTES_WITHOUT_LABELS))
+def test_notes_with_no_answer_labels(tmp_path, layout):
+    path = tmp_path / "notes.txt"
+    path.write_text(NOTES_WITHOUT_LABELS[layout], encoding="utf-8")
+    turns = [(t.question, t.answer) for t in read_transcript(path).turns]
+    assert turns == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]
+
+
+def test_times_and_names_as_a_transcribers_table_prints_them(tmp_path):
+    path = tmp_path / "call.txt"
+    path.write_text(
+        f"Priya Raman\n[00:00:02] {QUESTION_1}\nAlex Chen\n[00:00:09] {ANSWER_1}\n"
+        f"00:01:31 Priya Raman {QUESTION_2}\n00:01:38 Alex Chen\n{ANSWER_2}\n",
+        encoding="utf-8",
+    )
+    names = Speakers.named(["Priya Raman"], ["Alex Chen"])
+    turns = [(t.question, t.answer) for t in read_transcript(path, speakers=names).turns]
+    assert turns == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]

@@ -61,6 +61,8 @@ _AFFILIATION = re.compile(r"\s*\([^()]{1,40}\)\s*$")
 _TIME_FIRST = re.compile(rf"^\s*{TIME}{_SEP}(?=\S)", re.IGNORECASE)
 """A time with something after it: a speaker, or (when none follows) just text."""
 _HEADING = re.compile(r"^\s*#+\s*(.*)$")
+_PLAIN_HEADING = re.compile(r"^\s*[A-Z][\w'/&-]*(?:[ \t]+[\w'/&-]+){0,3}\s*$")
+"""A line of one to four words with no sentence mark, as a PDF prints a heading."""
 _BULLET = re.compile(r"^[-*\u2022\u00b7\u25aa\u2013]\s+")
 """A list item's mark before a speaker: '- Interviewer: ...' (notes, a Word list)."""
 _WHO = rf"{LABEL}(?:,\s*{LABEL})?(?:\s*\([^()]{{1,40}}\))?"
@@ -129,9 +131,13 @@ class Line:
 
 
 def read_lines(raws: list[str], speakers: Speakers) -> list[Line]:
-    """What each line is (`read_line`). A notice that runs on to the next line (a PDF wraps
-    long lines) is skipped whole: its next line, when the sentence goes on in lower case."""
+    """What each line is (`read_line`). A short line above a list is a heading ('To improve',
+    as a PDF prints one). A notice that runs on to the next line (a PDF wraps long lines) is
+    skipped whole: its next line, when the sentence goes on in lower case."""
     lines = [read_line(raw.rstrip(), speakers) for raw in raws]
+    for i in range(len(raws)):
+        if lines[i].kind == "text" and heads_a_list(raws, i):
+            lines[i] = Line("break", "")
     runs_on = False
     for i, raw in enumerate(raws):
         text = raw.strip()
@@ -142,6 +148,13 @@ def read_lines(raws: list[str], speakers: Speakers) -> list[Line]:
             continue
         runs_on = text[-1:] not in ".!?"
     return lines
+
+
+def heads_a_list(raws: list[str], i: int) -> bool:
+    """Whether line `i` is a heading that lost its marks above a list ('To improve', then
+    '- ...'), as a PDF prints one: one to four words, no sentence mark."""
+    after = next((r for r in raws[i + 1 :] if r.strip()), "")
+    return bool(_PLAIN_HEADING.match(raws[i]) and _BULLET.match(after.strip()))
 
 
 def read_line(line: str, speakers: Speakers) -> Line:
@@ -159,8 +172,8 @@ def read_line(line: str, speakers: Speakers) -> Line:
         return Line("break", "")  # a heading, or a '#' comment ('# Q: starts a question')
     line = _SOUND.sub("", _EDITED.sub("", line))
     found = _speaker(line, speakers)
-    if found is None:
-        return Line("text", line)
+    if found is None:  # '[00:00:15] Knowledge distillation...' below a speaker's name: words
+        return Line("text", _TIME_AFTER_LABEL.sub("", line, count=1))
     label, text = found
     head = line[: len(line) - len(text)] if text and line.endswith(text) else line
     stamp = _TIME_SEARCH.search(head) or _TIME_AFTER_LABEL.match(text)
@@ -205,6 +218,8 @@ def _speaker(line: str, speakers: Speakers) -> tuple[str, str] | None:
             return found
         if (name := lone_name(rest, speakers)) is not None:
             return name, ""  # '0:07 - Omar Haddad': a header, whoever that is
+        if (name := speakers.name_before(rest)) is not None:  # '00:00:39 Fatima El Amrani Why...'
+            return name, " ".join(rest.split())[len(name) :].strip()
     if m := _NTH_QUESTION.match(stripped):
         return m[1], ""
     for layout in (_CHAT, _SAID, _HEADER, _BRACKETED, _NUMBERED_SPEAKER):

@@ -45,6 +45,15 @@ class Speakers:
     def named(cls, interviewer: Iterable[str] = (), candidate: Iterable[str] = ()) -> Speakers:
         return cls(frozenset(map(_folded, interviewer)), frozenset(map(_folded, candidate)))
 
+    def name_before(self, text: str) -> str | None:
+        """The given name that `text` starts with, followed by words ('Fatima El Amrani Why
+        do...', a table's row in a PDF), as written there; None when there is none."""
+        folded = _folded(text)
+        for name in sorted(self.interviewer | self.candidate, key=len, reverse=True):
+            if folded.startswith(name + " "):
+                return " ".join(text.split())[: len(name)]
+        return None
+
     def role(self, label: str) -> str | None:
         """'interviewer', 'candidate' or None for a speaker label (case and spacing ignored)."""
         name = _folded(label)

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from agent.report.imports.layouts import NUMBERED, Line, is_notice, lone_name, read_lines
+from agent.report.imports.layouts import Line, lone_name, read_lines
 from agent.report.imports.model import (
     ImportedTurn,
     ParsedText,
@@ -30,6 +30,7 @@ from agent.report.imports.model import (
     text_metrics,
     unknown_speaker,
 )
+from agent.report.imports.notes import parse_notes
 
 _REFERENCE = {"r", "reference"}
 _ROLE_NOUNS = {"interviewer", "host", "examiner"}
@@ -144,7 +145,7 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
         if n <= start:
             continue
         if line.kind in ("skip", "break"):
-            notes = notes or (line.kind == "break" and turns.part == "a")
+            notes = notes or (line.kind == "break" and turns.part in ("a", "q"))
             if line.at is not None:  # a time on its own line: the next speaker's
                 clock = (line.at, line.until)
             continue
@@ -190,11 +191,25 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
     turns.close()
     if not turns.turns:
         return _without_questions(raws, path, speakers, lines, unplaced, pending_line or None)
+    if not any(t.answer for t in turns.turns):  # only the questions are labelled
+        if (labelless := parse_notes(raws, lines, path)).turns:
+            return labelless  # a table's 'Question' heading, then numbered rows
+        for turn in turns.turns:
+            _answer_below(turn)
     first_question = turns.turns[0].line
     closing = None
     if ends_unanswered(turns.turns) and turns.asked_by not in _QUESTION_ONLY:
         closing = turns.turns.pop().line  # a last 'Q:' the writer marked stays a question
     return ParsedText(turns.turns, _span(n for n in skipped if n < first_question), closing)
+
+
+def _answer_below(turn: ImportedTurn) -> None:
+    """A question block whose answer stands under it with no label ('Question' callouts in
+    notes): the question runs to its first line that asks, the answer is the rest."""
+    said = turn.question.split("\n")
+    asks = next((k for k, line in enumerate(said) if line.rstrip().endswith("?")), 0)
+    turn.question = "\n".join(said[: asks + 1]).strip()
+    turn.answer = "\n".join(said[asks + 1 :]).strip()
 
 
 def _without_questions(
@@ -207,8 +222,8 @@ def _without_questions(
 ) -> ParsedText:
     """A file in which no labelled question was found: notes with numbered questions, or an
     error that says why (a name nobody placed, a tag with no question, no labels at all)."""
-    if not unplaced and (numbered := _numbered(raws, path)).turns:
-        return numbered
+    if not unplaced and (notes := parse_notes(raws, lines, path)).turns:
+        return notes
     if who := _likeliest_speaker(unplaced, raws, lines, speakers):
         raise TranscriptError(path, who[0], unknown_speaker(who[1]))
     if tag_line is not None:
@@ -286,25 +301,6 @@ def _span(lines: Iterable[int]) -> tuple[int, int] | None:
     """The first and last of some line numbers, in order, or None when there are none."""
     numbers = list(lines)
     return (numbers[0], numbers[-1]) if numbers else None
-
-
-def _numbered(raws: list[str], path: Path) -> ParsedText:
-    """Notes with no speaker labels at all: each numbered question (`layouts.NUMBERED`) and the
-    lines below it, its answer. Empty when there is no numbered question."""
-    turns = _Turns(path)
-    skipped: list[int] = []
-    for n, raw in enumerate(raws, 1):
-        if m := NUMBERED.match(raw):
-            turns.ask(n, "q", (m.group(2) or m.group(3)).strip(), {})
-            turns.part = "a"
-        elif is_notice(raw):
-            continue
-        elif turns.part is not None:
-            turns.add("a", raw.rstrip())
-        elif raw.strip():
-            skipped.append(n)
-    turns.close()
-    return ParsedText(turns.turns, _span(skipped) if turns.turns else None)
 
 
 def _role(label: str | None, speakers: Speakers) -> str | None:

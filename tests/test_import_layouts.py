@@ -612,6 +612,37 @@ My answer (as I said it)
 Things to look up
 - PagedAttention block sizes
 """,
+    "a lower-case heading above a checklist": f"""Notes
+Farah: {QUESTION_1}
+Me: {ANSWER_1}
+Farah: {QUESTION_2}
+Me: {ANSWER_2}
+todo
+○ reread about label delay
+○ practice the threshold example
+""",
+    "numbered topics above the questions": f"""Mock interview, training stability
+Q1 · Loss spikes
+Farah: {QUESTION_1}
+Me: {ANSWER_1}
+Q2 · Warmup
+Farah: {QUESTION_2}
+Me: {ANSWER_2}
+""",
+    "captions copied with their numbers": f"""recording.transcript.vtt
+1
+00:00:03.120 --> 00:00:04.499
+Farah: {QUESTION_1}
+2
+00:00:04.849 --> 00:00:10.711
+Me: {ANSWER_1}
+3
+00:00:11.061 --> 00:00:13.130
+Farah: {QUESTION_2}
+4
+00:00:14.280 --> 00:00:16.349
+Me: {ANSWER_2}
+""",
     "a question callout with the answer under it": f"""Mock interview, PyTorch internals
 date: 2024-06-02
 Question
@@ -630,7 +661,8 @@ Follow-ups
 def test_notes_with_no_answer_labels(tmp_path, layout):
     path = tmp_path / "notes.txt"
     path.write_text(NOTES_WITHOUT_LABELS[layout], encoding="utf-8")
-    turns = [(t.question, t.answer) for t in read_transcript(path).turns]
+    names = Speakers.named(["Farah"], [])
+    turns = [(t.question, t.answer) for t in read_transcript(path, speakers=names).turns]
     assert turns == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]
 
 

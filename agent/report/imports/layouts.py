@@ -61,9 +61,10 @@ _AFFILIATION = re.compile(r"\s*\([^()]{1,40}\)\s*$")
 _TIME_FIRST = re.compile(rf"^\s*{TIME}{_SEP}(?=\S)", re.IGNORECASE)
 """A time with something after it: a speaker, or (when none follows) just text."""
 _HEADING = re.compile(r"^\s*#+\s*(.*)$")
-_PLAIN_HEADING = re.compile(r"^\s*[A-Z][\w'/&-]*(?:[ \t]+[\w'/&-]+){0,3}\s*$")
-"""A line of one to four words with no sentence mark, as a PDF prints a heading."""
-_BULLET = re.compile(r"^[-*\u2022\u00b7\u25aa\u2013]\s+")
+_PLAIN_HEADING = re.compile(r"^\s*(?:[A-Z][\w'/&-]*(?:[ \t]+[\w'/&-]+){0,3}|[a-z]+)\s*$")
+"""A line of one to four words with no sentence mark, as a PDF prints a heading (or one word
+in lower case: 'todo')."""
+_BULLET = re.compile(r"^[-*\u2022\u00b7\u25aa\u2013\u25cb\u25e6\u2610]\s+")
 """A list item's mark before a speaker: '- Interviewer: ...' (notes, a Word list)."""
 _WHO = rf"{LABEL}(?:,\s*{LABEL})?(?:\s*\([^()]{{1,40}}\))?"
 """A speaker label ('Keller, Anna' too), maybe with an affiliation after it."""
@@ -132,12 +133,20 @@ class Line:
 
 def read_lines(raws: list[str], speakers: Speakers) -> list[Line]:
     """What each line is (`read_line`). A short line above a list is a heading ('To improve',
-    as a PDF prints one). A notice that runs on to the next line (a PDF wraps long lines) is
+    as a PDF prints one), and so is 'Q2 · Warmup' above a speaker; a number above a time span
+    is a caption's, skipped. A notice that runs on to the next line (a PDF wraps long lines) is
     skipped whole: its next line, when the sentence goes on in lower case."""
     lines = [read_line(raw.rstrip(), speakers) for raw in raws]
     for i in range(len(raws)):
-        if lines[i].kind == "text" and heads_a_list(raws, i):
+        after = next((k for k in range(i + 1, len(raws)) if raws[k].strip()), None)
+        if lines[i].kind != "text" or after is None:
+            continue
+        if heads_a_list(raws, i):
             lines[i] = Line("break", "")
+        elif _TOPIC.match(raws[i]) and lines[after].kind == "speaker":
+            lines[i] = Line("break", "")  # 'Q2 · Warmup' above the question: a note's heading
+        elif raws[i].strip().isdigit() and lines[after].kind == "skip" and lines[after].timed:
+            lines[i] = Line("skip", "")  # a caption's number above its time span
     runs_on = False
     for i, raw in enumerate(raws):
         text = raw.strip()
@@ -148,6 +157,10 @@ def read_lines(raws: list[str], speakers: Speakers) -> list[Line]:
             continue
         runs_on = text[-1:] not in ".!?"
     return lines
+
+
+_TOPIC = re.compile(r"^\s*(?:Q|Question)\s*\d{1,2}\s*[\u00b7|\u2013\u2014-]\s*[^?]{1,60}$", re.I)
+"""A note's heading that numbers a question and names its topic: 'Q2 · Warmup'."""
 
 
 def heads_a_list(raws: list[str], i: int) -> bool:

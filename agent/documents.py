@@ -164,8 +164,9 @@ def _page_number_line(number: int, *, bare: bool, named: bool) -> re.Pattern[str
 
 
 def _word_lines(path: Path) -> list[str]:
-    """Paragraphs and table cells in the order they stand (a cell's text on lines of its own);
-    a line break inside a paragraph starts a new line. Page headers and footers are left out."""
+    """Paragraphs, text boxes and table cells in the order they stand (a cell's text on lines
+    of its own); a line break inside a paragraph starts a new line. Page headers and footers
+    are left out."""
     try:
         from docx import Document
         from docx.opc.exceptions import PackageNotFoundError
@@ -191,6 +192,7 @@ def _block_lines(container: Any) -> list[str]:
     for block in container.iter_inner_content():
         if not isinstance(block, Table):
             lines += _paragraph_lines(block)
+            lines += _text_box_lines(block)
             continue
         for row in block.rows:
             seen: set[int] = set()
@@ -198,6 +200,25 @@ def _block_lines(container: Any) -> list[str]:
                 if id(cell._tc) not in seen:
                     seen.add(id(cell._tc))
                     lines += _block_lines(cell)
+    return lines
+
+
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+"""Where a Word file repeats a drawing's text box for older readers (read once, not twice)."""
+
+
+def _text_box_lines(paragraph: Any) -> list[str]:
+    """The lines of the text boxes anchored in a paragraph (a resume template's sidebar or
+    heading), after the paragraph's own text."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    lines: list[str] = []
+    for box in paragraph._p.iter(qn("w:txbxContent")):
+        if any(parent.tag == _FALLBACK for parent in box.iterancestors()):
+            continue
+        for p in box.iterchildren(qn("w:p")):
+            lines += _paragraph_lines(Paragraph(p, paragraph._parent))
     return lines
 
 

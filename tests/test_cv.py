@@ -332,3 +332,45 @@ def test_resume_layouts_of_word_templates_and_pdfs(tmp_path):
     (project,) = extract_profile(lines).projects
     assert (project.name, project.role) == ("Nubank", "Senior Machine Learning Engineer")
     assert project.claims == [bullet[2:], "Kept feature latency under 50 ms."]
+
+
+def test_a_word_template_whose_entries_sit_in_a_text_box(tmp_path):
+    """Templates put a column in a text box (a drawing, repeated for older readers): its
+    paragraphs are read once, with their list styles."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    def paragraph(text: str, style: str = "") -> str:
+        pstyle = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+        return f"<w:p>{pstyle}<w:r><w:t>{text}</w:t></w:r></w:p>"
+
+    content = "".join(
+        [
+            paragraph("Experience", "Heading1"),
+            paragraph("Senior ML Engineer, Flipkart"),
+            paragraph("Cut p99 latency from 120 ms to 45 ms with ScaNN.", "ListBullet"),
+            paragraph("Raised recall@10 from 0.61 to 0.74.", "ListBullet"),
+        ]
+    )
+    box = (
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent>'
+        f'<mc:Choice Requires="wps"><w:drawing><wps:wsp><wps:txbx><w:txbxContent>{content}'
+        "</w:txbxContent></wps:txbx></wps:wsp></w:drawing></mc:Choice>"
+        f"<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>{content}</w:txbxContent>"
+        "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    path = tmp_path / "cv.docx"
+    document = Document()
+    document.add_paragraph("Priya Raman")._p.append(parse_xml(box))
+    document.save(str(path))
+    lines = read_lines(path)
+    assert lines.count("- Raised recall@10 from 0.61 to 0.74.") == 1  # once, not twice
+    (project,) = extract_profile(lines).projects
+    assert (project.name, project.role, len(project.claims)) == (
+        "Flipkart",
+        "Senior ML Engineer",
+        2,
+    )

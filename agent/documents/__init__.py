@@ -1,0 +1,59 @@
+"""PDF and Word documents as lines of text, for resumes and transcripts.
+
+The CV reader and the transcript importer both take PDF (through pypdf) and Word .docx files
+(through python-docx) besides plain text. A file that cannot be read is a one-line UsageError
+that names it and says what to do instead.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Literal
+
+from agent.errors import UsageError
+
+DocumentKind = Literal["pdf", "word"]
+
+NAMES: dict[DocumentKind, str] = {"pdf": "PDF", "word": "Word document"}
+"""How messages name each kind."""
+
+OLD_WORD = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The first bytes of an old binary Word .doc (and other OLE2 files)."""
+
+
+def document_kind(path: Path, head: bytes) -> DocumentKind | None:
+    """ "pdf" or "word" when the file at `path` (whose first bytes are `head`) is one, else None.
+    An old .doc is a UsageError that says how to save it."""
+    if head.startswith(b"%PDF-") or path.suffix.lower() == ".pdf":
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") and _is_word(path):
+        return "word"
+    if head.startswith(OLD_WORD):
+        raise UsageError(
+            f"{path}: an old Word .doc (or another Office file): save it as .docx, PDF or text"
+        )
+    return None
+
+
+def document_lines(path: Path, kind: DocumentKind) -> list[str]:
+    """The document's text, line by line, in reading order."""
+    from agent.documents.pdf import pdf_lines
+    from agent.documents.word import word_lines
+
+    lines = pdf_lines(path) if kind == "pdf" else word_lines(path)
+    if not any(line.strip() for line in lines):
+        if kind == "pdf":
+            raise UsageError(
+                f"{path}: the PDF has no text layer (a scanned image?); export it as text"
+            )
+        raise UsageError(f"{path}: the Word document has no text")
+    return lines
+
+
+def _is_word(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False

@@ -60,3 +60,31 @@ async def test_import_a_resume_from_home_then_the_deep_dive_names_its_project(tm
             what="the tailored question",
         )
         app.end_running_interview("quit")
+
+
+async def test_a_word_resume_imports_from_the_app(tmp_path):
+    from docx import Document
+
+    cv = tmp_path / "Resume.docx"
+    document = Document()
+    document.add_heading("Experience", level=1)
+    document.add_paragraph("Senior ML Engineer, Flipkart\tApr 2021 – Present")
+    document.add_paragraph("Bengaluru, India")
+    for bullet in (
+        "Moved retrieval to ScaNN, cutting p99 latency from 120 ms to 45 ms.",
+        "Raised recall@10 from 0.61 to 0.74 with a two-tower model.",
+    ):
+        document.add_paragraph(bullet, style="List Bullet")
+    document.save(str(cv))
+    app = VivaApp(load_settings(), readiness=NO_MIC)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CvScreen), what="the resume dialog")
+        app.screen.query_one("#cv-path", Input).value = str(cv)
+        await pilot.press("enter")
+        result = app.screen.query_one("#cv-result", Static)
+        await wait_for(pilot, lambda: "Read 1 project" in widget_text(result), what="the import")
+        assert "Flipkart" in widget_text(result)
+        profile = load_profile()
+        assert profile is not None and profile.projects[0].role == "Senior ML Engineer"

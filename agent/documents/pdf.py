@@ -51,16 +51,18 @@ def _without_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     3', a browser's 'https://... 2/3'), that is only the page's number ('riverside.fm | 1',
     'Page 1', '1'), a later page's header that repeats the title, or a tool's credit at the
     bottom."""
-    keys = [
+    keys = [  # only the lines near an edge can run from page to page
         [
-            tuple((_place(i, len(page)), k) for k in _page_keys(line, n))
+            tuple((place, k) for k in _page_keys(line, n))
+            if (place := _place(i, len(page)))
+            else ()
             for i, line in enumerate(page)
         ]
         for n, page in enumerate(pages, 1)
     ]
     pages_with: dict[tuple[str, str], int] = {}
     for page_keys in keys:
-        for key in {k for line_keys in page_keys for k in line_keys if k[0]}:
+        for key in {k for line_keys in page_keys for k in line_keys}:
             pages_with[key] = pages_with.get(key, 0) + 1
     title = next((" ".join(line.split()) for page in pages for line in page if line.strip()), "")
     kept = []
@@ -68,7 +70,7 @@ def _without_page_furniture(pages: list[list[str]]) -> list[list[str]]:
         last = max((i for i, line in enumerate(page) if line.strip()), default=-1)
         drop = set()
         for i, line_keys in enumerate(page_keys):
-            if not line_keys or not _place(i, len(page)):
+            if not line_keys:  # a blank line, or one away from the page's edges
                 continue
             text = " ".join(page[i].split())
             bottom = i >= len(page) - EDGE

@@ -64,8 +64,9 @@ _HEADING = re.compile(r"^\s*#+\s*(.*)$")
 _PLAIN_HEADING = re.compile(r"^\s*(?:[A-Z][\w'/&-]*(?:[ \t]+[\w'/&-]+){0,3}|[a-z]+)\s*$")
 """A line of one to four words with no sentence mark, as a PDF prints a heading (or one word
 in lower case: 'todo')."""
-_BULLET = re.compile(r"^[-*\u2022\u00b7\u25aa\u2013\u25cb\u25e6\u2610]\s+")
-"""A list item's mark before a speaker: '- Interviewer: ...' (notes, a Word list)."""
+LIST_MARK = re.compile(r"^[-*\u2022\u00b7\u25aa\u2013\u25cb\u25e6\u2610]\s+")
+"""A list item's mark: '- ...', '• ...', '○ ...' (notes, a Word list, a checklist); a label may
+follow it ('- Interviewer: ...')."""
 _WHO = rf"{LABEL}(?:,\s*{LABEL})?(?:\s*\([^()]{{1,40}}\))?"
 """A speaker label ('Keller, Anna' too), maybe with an affiliation after it."""
 _PLAIN = re.compile(rf"^\s*({_WHO})\s*:\s?(.*)$")
@@ -137,12 +138,11 @@ def read_lines(raws: list[str], speakers: Speakers) -> list[Line]:
     is a caption's, skipped. A notice that runs on to the next line (a PDF wraps long lines) is
     skipped whole: its next line, when the sentence goes on in lower case."""
     lines = [read_line(raw.rstrip(), speakers) for raw in raws]
-    for i in range(len(raws)):
-        after = next((k for k in range(i + 1, len(raws)) if raws[k].strip()), None)
+    for i, after in enumerate(_next_with_text(raws)):
         if lines[i].kind != "text" or after is None:
             continue
-        if heads_a_list(raws, i):
-            lines[i] = Line("break", "")
+        if _PLAIN_HEADING.match(raws[i]) and LIST_MARK.match(raws[after].strip()):
+            lines[i] = Line("break", "")  # 'To improve' above a list: a heading, as PDFs print
         elif _TOPIC.match(raws[i]) and lines[after].kind == "speaker":
             lines[i] = Line("break", "")  # 'Q2 · Warmup' above the question: a note's heading
         elif raws[i].strip().isdigit() and lines[after].kind == "skip" and lines[after].timed:
@@ -163,11 +163,15 @@ _TOPIC = re.compile(r"^\s*(?:Q|Question)\s*\d{1,2}\s*[\u00b7|\u2013\u2014-]\s*[^
 """A note's heading that numbers a question and names its topic: 'Q2 · Warmup'."""
 
 
-def heads_a_list(raws: list[str], i: int) -> bool:
-    """Whether line `i` is a heading that lost its marks above a list ('To improve', then
-    '- ...'), as a PDF prints one: one to four words, no sentence mark."""
-    after = next((r for r in raws[i + 1 :] if r.strip()), "")
-    return bool(_PLAIN_HEADING.match(raws[i]) and _BULLET.match(after.strip()))
+def _next_with_text(raws: list[str]) -> list[int | None]:
+    """For each line, the index of the next line that has text (None after the last)."""
+    following: list[int | None] = [None] * len(raws)
+    upcoming: int | None = None
+    for i in range(len(raws) - 1, -1, -1):
+        following[i] = upcoming
+        if raws[i].strip():
+            upcoming = i
+    return following
 
 
 def read_line(line: str, speakers: Speakers) -> Line:
@@ -222,7 +226,7 @@ def _clock_value(clock: str) -> float:
 def _speaker(line: str, speakers: Speakers) -> tuple[str, str] | None:
     """(speaker label, the words after it) when `line` starts somebody's words; the label may
     be one nobody has placed yet (the parser says so)."""
-    stripped = _BULLET.sub("", line.strip(), count=1)
+    stripped = LIST_MARK.sub("", line.strip(), count=1)
     if (m := _EMPHASIS.match(stripped)) and (found := _named(m[2], m[4], speakers)):
         return found
     if m := _TIME_FIRST.match(stripped):

@@ -114,6 +114,13 @@ class ImportedTurn:
     seconds: float | None = None
 
 
+def line_span(lines: Iterable[int]) -> tuple[int, int] | None:
+    """The first and last of some line numbers, in order, or None when there are none: what
+    an import says it skipped."""
+    numbers = list(lines)
+    return (numbers[0], numbers[-1]) if numbers else None
+
+
 def ends_unanswered(turns: list[ImportedTurn]) -> bool:
     """Whether the last turn is the interviewer's closing words ('Okay, let's stop there.'):
     nobody answered them, after a question somebody did answer."""

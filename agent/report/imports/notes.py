@@ -14,11 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.report.imports.layouts import NUMBERED, Line, is_notice
-from agent.report.imports.model import ImportedTurn, ParsedText
+from agent.report.imports.layouts import LIST_MARK, NUMBERED, Line, is_notice
+from agent.report.imports.model import ImportedTurn, ParsedText, line_span
 
 _HEADING = re.compile(r"^\s*(#{1,6})\s+(.+?)\s*$")
-_LIST_ITEM = re.compile(r"^[-*\u2022]\s+(.+?)\s*$")
 _ROW_NUMBER = re.compile(r"^\s*\d{1,2}\s*$")
 MIN_QUESTIONS = 2
 """A kind of mark counts as the questions' mark when at least this many of its lines ask."""
@@ -31,7 +30,8 @@ def parse_notes(raws: list[str], lines: list[Line], path: Path) -> ParsedText:
     if kind is None:
         return ParsedText([], None)
     turns: list[ImportedTurn] = []
-    answer: list[str] | None = None
+    said: list[list[str]] = []  # each question's answer, line by line
+    answering = False  # below a question, before a heading that asks nothing
     skipped: list[int] = []
     below_row = False  # the line after a row's number: its question, already read
     for i, raw in enumerate(raws):
@@ -41,17 +41,18 @@ def parse_notes(raws: list[str], lines: list[Line], path: Path) -> ParsedText:
             continue
         if mark is not None and mark.kind == kind and _answered(raws, marks, kind, i):
             turns.append(ImportedTurn(question=mark.text, answer="", line=i + 1))
-            answer, below_row = [], mark.row
+            said.append([])
+            answering, below_row = True, mark.row
         elif lines[i].kind == "break" or (mark is not None and mark.kind.startswith("heading")):
-            answer = None  # notes under a heading that asks nothing ('## To improve')
-        elif answer is not None and not is_notice(raw):
-            answer.append(raw.rstrip())
-            turns[-1].answer = "\n".join(answer).strip()
+            answering = False  # notes under a heading that asks nothing ('## To improve')
+        elif answering and not is_notice(raw):
+            said[-1].append(raw.rstrip())
         elif raw.strip() and not turns:
             skipped.append(i + 1)
+    for turn, answer in zip(turns, said, strict=True):
+        turn.answer = "\n".join(answer).strip()
     turns = [t for t in turns if t.answer]
-    span = (skipped[0], skipped[-1]) if skipped and turns else None
-    return ParsedText(turns, span)
+    return ParsedText(turns, line_span(skipped) if turns else None)
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,8 @@ def _mark(raws: list[str], i: int) -> _Mark | None:
         return _Mark("number", below, row=True)
     if m := _HEADING.match(raw):
         return _Mark(f"heading {len(m.group(1))}", m.group(2))
-    if m := _LIST_ITEM.match(raw):
-        return _Mark("list", m.group(1))
+    if m := LIST_MARK.match(raw):
+        return _Mark("list", raw[m.end() :].strip())
     return None
 
 

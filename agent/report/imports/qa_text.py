@@ -13,7 +13,6 @@ duration and pace, `WPM_RANGE`), from the candidate's first words to the next sp
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from agent.report.imports.model import (
     TranscriptError,
     ends_unanswered,
     label_base,
+    line_span,
     looks_like_speaker,
     split_tags,
     text_metrics,
@@ -200,7 +200,7 @@ def parse_text(text: str, path: Path, speakers: Speakers | None = None) -> Parse
     closing = None
     if ends_unanswered(turns.turns) and turns.asked_by not in _QUESTION_ONLY:
         closing = turns.turns.pop().line  # a last 'Q:' the writer marked stays a question
-    return ParsedText(turns.turns, _span(n for n in skipped if n < first_question), closing)
+    return ParsedText(turns.turns, line_span(n for n in skipped if n < first_question), closing)
 
 
 def _answer_below(turn: ImportedTurn) -> None:
@@ -295,12 +295,6 @@ def _in_a_header(lines: list[Line], i: int, speakers: Speakers) -> bool:
             if _role(beside.label, speakers) is None:
                 return True
     return False
-
-
-def _span(lines: Iterable[int]) -> tuple[int, int] | None:
-    """The first and last of some line numbers, in order, or None when there are none."""
-    numbers = list(lines)
-    return (numbers[0], numbers[-1]) if numbers else None
 
 
 def _role(label: str | None, speakers: Speakers) -> str | None:

@@ -118,7 +118,18 @@ async def test_hands_free_talking_over_the_interviewer_cuts_it_off(viva_home, he
         while player.poll() is None:
             await pilot.pause(0.1)
         box = screen.query_one("#answer", TextArea)
-        await wait_until(pilot, lambda: "gradient" in box.text.lower(), 120, "the transcript")
+        await wait_until(
+            pilot,
+            lambda: screen.voice_answer is not None,
+            120,
+            lambda: (
+                f"the transcript (recording: {screen.recording}, "
+                f"ended: {screen.voice is not None and screen.voice.ended}, "
+                f"preview: {widget_text(screen.query_one('#preview', Static))!r}, "
+                f"answer box: {box.text!r})"
+            ),
+        )
+        assert "gradient" in box.text.lower(), box.text
         # The first words are kept (the answer opens "Gradient descent moves ..."); under load
         # the onset's first syllable can still be clipped ("adient descent"): known, see README.
         assert "descent" in box.text.lower().split(".")[0]

@@ -51,10 +51,13 @@ def virtual_mic(tmp_path, monkeypatch):
         mic.stop()
 
 
-async def wait_until(pilot, condition, timeout: float, what: str) -> None:
+async def wait_until(pilot, condition, timeout: float, what) -> None:
+    """Wait for `condition`; `what` names it, or is called at the timeout to say the state."""
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        assert time.monotonic() < deadline, (
+            f"timed out waiting for {what() if callable(what) else what}"
+        )
         await asyncio.sleep(0.05)
 
 

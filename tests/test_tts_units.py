@@ -98,13 +98,32 @@ def test_gate_calls_barge_in_once_at_a_speech_onset_and_keeps_its_first_words():
     assert calls == []
     kept = gate.heard([0.9] * (ONSET_FRAMES + 5), block * 2)
     assert calls == [1]
-    assert len(kept) == 2 and kept[-1][0] == 2.0  # the onset and the block before it
+    assert len(kept) == 2 and kept[-1][0][0] == 2.0  # the onset and the block before it
+    assert kept[-1][1] == [0.9] * (ONSET_FRAMES + 5)  # with its scores, for the turn detector
     assert gate.dropped_blocks == 2
     assert not gate.closed  # the candidate's words pass from the onset on
     gate.release()
     assert not gate.closed  # even in the speaker's tail
     gate.hold()  # the next question
     assert gate.closed
+
+
+def test_the_recorder_keeps_silence_under_the_gate_and_the_onset_with_its_scores():
+    """Each block is scored once: what the gate drops reaches the turn detector as silence,
+    and at a barge-in the onset's blocks reach it with the scores they were heard with."""
+    import numpy as np
+
+    from agent.speech.capture import _through_gate
+
+    gate = CaptureGate()
+    gate.hold()
+    gate.on_speech = lambda: None
+    speech = np.full(1600, 0.3, dtype=np.float32)
+    block, probs = _through_gate(gate, speech, [0.9] * 3)
+    assert not block.any() and len(block) == 1600 and probs == [0.0] * 3
+    block, probs = _through_gate(gate, speech * 2, [0.9] * ONSET_FRAMES)
+    assert len(block) == 3200 and block[-1] == np.float32(0.6)
+    assert probs == [0.9] * (3 + ONSET_FRAMES)
 
 
 def test_only_the_worker_script_imports_piper():

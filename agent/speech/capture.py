@@ -383,8 +383,6 @@ class Recorder:
         self._queue.put(indata[:, 0].copy())
 
     def _consume(self) -> None:
-        import numpy as np
-
         resampler = _Resampler(self._rate, SAMPLE_RATE) if self._rate != SAMPLE_RATE else None
         wav = self._wav
         if wav is None:
@@ -396,16 +394,18 @@ class Recorder:
             try:
                 if resampler is not None:
                     block = resampler(block)
-                if self.gate is not None and self.gate.closed:  # the interviewer speaks
-                    kept = self.gate.heard(self._scorer(block), block)  # barge-in: its onset
-                    block = np.concatenate(kept) if kept else block * 0.0
+                gate = self.gate
+                gated = gate is not None and gate.closed  # the interviewer speaks
+                # Every block is scored once, in order (the scorer keeps a partial frame).
+                probs = self._scorer(block) if gated or not self._ended.is_set() else []
+                if gate is not None and gated:
+                    block, probs = _through_gate(gate, block, probs)
                 wav.write(block)
                 self._frames += len(block)
                 if self.keep_audio:
                     self._blocks.append(block)
                 self.level_db = rms_dbfs(block)
                 if not self._ended.is_set():
-                    probs = self._scorer(block)
                     state = self._detector.feed(probs)
                     if self.mode == "hands-free" and state == "ended":
                         reason = self._detector.reason or "silence"
@@ -423,6 +423,19 @@ class Recorder:
             except Exception as exc:  # noqa: BLE001 - reported by stop()
                 self._error = exc
                 self._ended.set()
+
+
+def _through_gate(
+    gate: CaptureGate, block: np.ndarray, probs: list[float]
+) -> tuple[np.ndarray, list[float]]:
+    """What the recorder keeps of a block heard while the gate is closed: silence, or at a
+    barge-in the onset's blocks with their scores."""
+    import numpy as np
+
+    kept = gate.heard(probs, block)
+    if not kept:
+        return block * 0.0, [0.0] * len(probs)
+    return np.concatenate([b for b, _ in kept]), [p for _, scores in kept for p in scores]
 
 
 class _Resampler:

@@ -39,7 +39,7 @@ class CaptureGate:
         self._until = 0.0
         self._run = 0
         self._barged = False
-        self._recent: list[np.ndarray] = []
+        self._recent: list[tuple[np.ndarray, list[float]]] = []
         self._lock = threading.Lock()
         self.dropped_blocks = 0
         """Microphone blocks silenced so far (tests check the gate held)."""
@@ -62,13 +62,16 @@ class CaptureGate:
             return False
         return self._holds > 0 or time.monotonic() < self._until
 
-    def heard(self, probabilities: list[float], block: np.ndarray) -> list[np.ndarray]:
+    def heard(
+        self, probabilities: list[float], block: np.ndarray
+    ) -> list[tuple[np.ndarray, list[float]]]:
         """A gated block and its speech probabilities. Returns [] (drop it) until a speech
         onset with a listener: then `on_speech` is called, the gate opens until the next
-        hold(), and the blocks of the onset (the last PRE_ROLL_BLOCKS) are returned to keep."""
+        hold(), and the blocks of the onset (the last PRE_ROLL_BLOCKS, each with its
+        probabilities) are returned to keep."""
         listener = self.on_speech
         if listener is not None:
-            self._recent.append(block)
+            self._recent.append((block, probabilities))
             del self._recent[:-PRE_ROLL_BLOCKS]
             for prob in probabilities:
                 self._run = self._run + 1 if prob >= self.threshold else 0

@@ -208,3 +208,34 @@ def test_a_later_pages_header_that_repeats_the_title_is_left_out(tmp_path):
     path = tmp_path / "call.pdf"
     write_pdf(path, lines)
     assert _turns(path) == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]
+
+
+def test_empty_damaged_and_locked_documents_say_what_to_do(tmp_path, run_viva):
+    """The same one line from the transcript importer and the resume reader; a PDF locked only
+    against editing (no password to open it) is read."""
+    from pypdf import PdfReader, PdfWriter
+
+    from agent.cv.read import read_lines
+    from agent.errors import UsageError
+
+    write_pdf(tmp_path / "plain.pdf", SERVICE_EXPORT)
+    for name, owner_only in (("locked.pdf", False), ("no-editing.pdf", True)):
+        writer = PdfWriter(clone_from=PdfReader(tmp_path / "plain.pdf"))
+        writer.encrypt(user_password="" if owner_only else "secret", owner_password="owner")
+        writer.write(tmp_path / name)
+    (tmp_path / "empty.docx").write_bytes(b"")
+    (tmp_path / "damaged.docx").write_bytes(b"PK\x03\x04" + bytes(300))
+    for name, says in (
+        ("empty.docx", "the file is empty"),
+        ("damaged.docx", "a damaged Word document (its zip cannot be read): open it in Word"),
+        ("locked.pdf", "the PDF is locked with a password: open it and save or print"),
+    ):
+        path = tmp_path / name
+        for read in (read_transcript, read_lines):
+            with pytest.raises(UsageError) as caught:
+                read(path)
+            assert str(caught.value).startswith(f"{path}: {says}")
+        out = run_viva("cv", "import", str(path))
+        assert out.returncode == 2 and "Traceback" not in out.stderr
+        assert out.stderr.strip().startswith(f"viva: {path}: {says}")
+    assert _turns(tmp_path / "no-editing.pdf") == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]

@@ -22,9 +22,14 @@ OLD_WORD = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """The first bytes of an old binary Word .doc (and other OLE2 files)."""
 
 
+WORD_SUFFIXES = (".docx", ".docm", ".dotx")
+
+
 def document_kind(path: Path, head: bytes) -> DocumentKind | None:
     """ "pdf" or "word" when the file at `path` (whose first bytes are `head`) is one, else None.
-    An old .doc is a UsageError that says how to save it."""
+    An empty file, an old .doc and a damaged .docx are UsageErrors that say what to do."""
+    if not head:
+        raise UsageError(f"{path}: the file is empty")
     if head.startswith(b"%PDF-") or path.suffix.lower() == ".pdf":
         return "pdf"
     if head.startswith(b"PK\x03\x04") and _is_word(path):
@@ -32,6 +37,11 @@ def document_kind(path: Path, head: bytes) -> DocumentKind | None:
     if head.startswith(OLD_WORD):
         raise UsageError(
             f"{path}: an old Word .doc (or another Office file): save it as .docx, PDF or text"
+        )
+    if path.suffix.lower() in WORD_SUFFIXES and head.startswith(b"PK"):
+        raise UsageError(
+            f"{path}: a damaged Word document (its zip cannot be read): open it in Word and "
+            "save it again, or save it as PDF or text"
         )
     return None
 

@@ -20,6 +20,11 @@ def pdf_lines(path: Path) -> list[str]:
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are ours to word
     try:
         reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):  # "" opens owner-only locks
+            raise UsageError(
+                f"{path}: the PDF is locked with a password: open it and save or print an "
+                "unlocked copy"
+            )
         pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise UsageError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from None

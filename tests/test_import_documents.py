@@ -219,9 +219,17 @@ def test_empty_damaged_and_locked_documents_say_what_to_do(tmp_path, run_viva):
     from agent.errors import UsageError
 
     write_pdf(tmp_path / "plain.pdf", SERVICE_EXPORT)
-    for name, owner_only in (("locked.pdf", False), ("no-editing.pdf", True)):
+    for name, owner_only, algorithm in (
+        ("locked.pdf", False, "RC4-128"),
+        ("no-editing.pdf", True, "RC4-128"),
+        ("no-editing-aes.pdf", True, "AES-256"),  # Acrobat's default (needs cryptography)
+    ):
         writer = PdfWriter(clone_from=PdfReader(tmp_path / "plain.pdf"))
-        writer.encrypt(user_password="" if owner_only else "secret", owner_password="owner")
+        writer.encrypt(
+            user_password="" if owner_only else "secret",
+            owner_password="owner",
+            algorithm=algorithm,
+        )
         writer.write(tmp_path / name)
     (tmp_path / "empty.docx").write_bytes(b"")
     (tmp_path / "damaged.docx").write_bytes(b"PK\x03\x04" + bytes(300))
@@ -238,4 +246,5 @@ def test_empty_damaged_and_locked_documents_say_what_to_do(tmp_path, run_viva):
         out = run_viva("cv", "import", str(path))
         assert out.returncode == 2 and "Traceback" not in out.stderr
         assert out.stderr.strip().startswith(f"viva: {path}: {says}")
-    assert _turns(tmp_path / "no-editing.pdf") == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]
+    for name in ("no-editing.pdf", "no-editing-aes.pdf"):
+        assert _turns(tmp_path / name) == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]

@@ -12,7 +12,7 @@ def pdf_lines(path: Path) -> list[str]:
     """The text layer of each page, the pages' running headers and footers left out."""
     try:
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
+        from pypdf.errors import DependencyError, PdfReadError
     except ImportError:  # pragma: no cover - installed with Viva
         raise UsageError("reading a PDF needs pypdf: run bash scripts/setup.sh") from None
     import logging
@@ -26,6 +26,11 @@ def pdf_lines(path: Path) -> list[str]:
                 "unlocked copy"
             )
         pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
+    except DependencyError as exc:  # AES without cryptography (an install without its extra)
+        raise UsageError(
+            f"{path}: the PDF is encrypted and cannot be opened here ({exc}): save or print an "
+            "unlocked copy"
+        ) from None
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise UsageError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from None
     return [line for page in _without_page_furniture(pages) for line in page]

@@ -248,3 +248,31 @@ def test_empty_damaged_and_locked_documents_say_what_to_do(tmp_path, run_viva):
         assert out.stderr.strip().startswith(f"viva: {path}: {says}")
     for name in ("no-editing.pdf", "no-editing-aes.pdf"):
         assert _turns(tmp_path / name) == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]
+
+
+def test_text_as_windows_saves_it_is_read(tmp_path, run_viva):
+    """UTF-16 with its byte-order mark (Notepad's "Unicode", Windows PowerShell's `>`) and
+    Windows-1252 (older tools) read like UTF-8: a transcript, a resume and an answer file."""
+    from test_cv import MARKDOWN_CV
+
+    from agent.cv.read import read_lines
+
+    transcript = "\r\n".join(
+        ["Q: " + QUESTION_1, "A: " + ANSWER_1 + " \u2014 that\u2019s it.", "Q: " + QUESTION_2]
+    )
+    for codec in ("utf-16", "cp1252", "utf-8-sig"):
+        path = tmp_path / f"transcript-{codec}.txt"
+        path.write_bytes(transcript.encode(codec))
+        turns = read_transcript(path).turns
+        assert turns[0].answer == ANSWER_1 + " \u2014 that\u2019s it."
+        assert turns[1].question == QUESTION_2
+    resume = tmp_path / "cv.md"
+    resume.write_bytes(MARKDOWN_CV.encode("utf-16"))
+    assert read_lines(resume) == MARKDOWN_CV.splitlines()
+    out = run_viva("cv", "import", str(resume))
+    assert out.returncode == 0 and "Semantic search for support tickets" in out.stdout, out.stderr
+    answer = tmp_path / "answer.txt"
+    answer.write_bytes(ANSWER_1.encode("utf-16"))
+    graded = run_viva("grade", "--question", "bias-variance", "--answer-file", str(answer))
+    assert graded.returncode == 0, graded.stderr
+    assert "validation loss turns back up" in graded.stdout

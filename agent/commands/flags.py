@@ -50,19 +50,21 @@ def add_grading_flags(parser: argparse.ArgumentParser, *, grader_help: str, json
 
 
 def read_input_file(path: str, what: str, *, folder: str = "a folder") -> str:
-    """The UTF-8 text of a file named on the command line; a UsageError that names it as `what`
-    (e.g. 'answer file') when it is missing, `folder`, not UTF-8 or unreadable."""
+    """The text of a file named on the command line (agent.documents.decode_text: UTF-8, or
+    UTF-16 as Windows saves it); a UsageError that names it as `what` (e.g. 'answer file') when
+    it is missing, `folder`, not text or unreadable."""
+    from agent.documents import decode_text
     from agent.errors import UsageError
 
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
+        with open(path, "rb") as fh:
+            return decode_text(fh.read())
     except FileNotFoundError:
         raise UsageError(f"{what} not found: {path}") from None
     except IsADirectoryError:
         raise UsageError(f"{what} is {folder}: {path}") from None
     except UnicodeDecodeError:
-        raise UsageError(f"{what} is not UTF-8 text: {path}") from None
+        raise UsageError(f"{what} is not a text file: {path}") from None
     except OSError as exc:
         raise UsageError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
 

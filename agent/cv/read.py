@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.documents import document_kind, document_lines
+from agent.documents import decode_text, document_kind, document_lines
 from agent.errors import UsageError
 
 MAX_BYTES = 5_000_000
@@ -24,7 +24,7 @@ def read_lines(path: Path) -> list[str]:
     data = path.read_bytes()
     if (kind := document_kind(path, data[:8])) is not None:
         return document_lines(path, kind)
-    text = data.decode("utf-8", errors="replace")
-    if "\x00" in text:
-        raise UsageError(f"{path}: not a text, Markdown, Word or PDF file")
-    return text.splitlines()
+    try:
+        return decode_text(data).splitlines()
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not a text, Markdown, Word or PDF file") from None

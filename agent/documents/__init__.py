@@ -7,6 +7,7 @@ that names it and says what to do instead.
 
 from __future__ import annotations
 
+import codecs
 import zipfile
 from pathlib import Path
 from typing import Literal
@@ -59,6 +60,33 @@ def document_lines(path: Path, kind: DocumentKind) -> list[str]:
             )
         raise UsageError(f"{path}: the Word document has no text")
     return lines
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_text(data: bytes) -> str:
+    """A plain-text file's text as editors save it, with its line ends as "\n": UTF-8 (with
+    or without a byte-order mark), UTF-16 or UTF-32 with one (Notepad's "Unicode", Windows
+    PowerShell's `>`), else Windows-1252 (older Windows tools). Raises UnicodeDecodeError for
+    bytes that are no text (a NUL byte outside UTF-16 and UTF-32)."""
+    codec = next((codec for bom, codec in _BOMS if data.startswith(bom)), None)
+    if codec is not None:
+        text = data.decode(codec)
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            if b"\x00" in data:
+                raise
+            text = data.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _is_word(path: Path) -> bool:

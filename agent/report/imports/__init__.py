@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.documents import NAMES, DocumentKind, document_kind, document_lines
+from agent.documents import NAMES, DocumentKind, decode_text, document_kind, document_lines
 from agent.errors import UsageError
 from agent.report.imports.json_file import parse_json
 from agent.report.imports.model import (
@@ -105,13 +105,12 @@ def read_transcript(
         raise TranscriptError(path, 1, kind)
     else:
         try:
-            text = data.decode("utf-8-sig")
+            text = decode_text(data)
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise TranscriptError(
                 path, line, "not UTF-8 text (is this a transcript file?)"
             ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     fmt = (fmt or _detect(path, text)).lower()
     parser = PARSERS.get(fmt)
     if parser is None:

@@ -1,8 +1,8 @@
-"""PDF and Word documents as lines of text, for resumes and transcripts.
+"""Files as text for resumes and transcripts: PDF, Word, and plain text in its encodings.
 
 The CV reader and the transcript importer both take PDF (through pypdf) and Word .docx files
-(through python-docx) besides plain text. A file that cannot be read is a one-line UsageError
-that names it and says what to do instead.
+(through python-docx) besides plain text, which may be UTF-8, UTF-16 or Windows-1252. A file
+that cannot be read is a one-line UsageError that names it and says what to do instead.
 """
 
 from __future__ import annotations

@@ -1,13 +1,17 @@
 """Plain-text transcripts as tools and people export them: how many import as the questions and
 answers that were said, with no timestamps, names or markup left in the text?
 
-    .venv/bin/python bench/transcript_layouts.py [--as pdf|docx] [FOLDER ...]
+    .venv/bin/python bench/transcript_layouts.py [--as pdf|docx] [--no-names] [FOLDER ...]
 
 Each folder holds transcript files and `expected.jsonl`, one line per file: {"file", "layout",
 "interviewer": [names], "candidate": [names], "turns": [{"question", "answer"}]}, written by a
 helper who never saw the importer (default: tests/data/transcript_layouts_dev/). A turn is right
 when its question and its answer have the expected words (case and punctuation aside); a file is
 right when all its turns are, and no turn is missing or extra.
+
+`--no-names` imports each file without its speakers' names, as a user who gives none: files
+whose voices are only numbered ('Speaker 1') then depend on the importer's guess of who asks
+the questions, and a file where it guessed the interviewer wrong is marked `WRONG ROLES`.
 
 `--as pdf` or `--as docx` first writes each file's lines into a PDF (long lines wrapped to the
 page, 'Page N of M' footers) or a Word document (a paragraph a line), and imports that instead:
@@ -53,9 +57,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="*", default=[str(p) for p in DEFAULT])
     parser.add_argument("--as", dest="kind", choices=["pdf", "docx"], help="import as documents")
+    parser.add_argument("--no-names", action="store_true", help="give no speakers' names")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="viva-layouts-"))
-    files = files_right = turns_expected = turns_right = refused = 0
+    files = files_right = turns_expected = turns_right = refused = guessed = wrong_roles = 0
     for folder in map(Path, args.folders):
         for line in (folder / "expected.jsonl").read_text(encoding="utf-8").splitlines():
             if not line.strip():
@@ -67,7 +72,8 @@ def main() -> None:
             speakers = Speakers.named(case.get("interviewer", []), case.get("candidate", []))
             try:
                 path = as_document(folder / case["file"], args.kind, scratch)
-                got = read_transcript(path, speakers=speakers).turns
+                read = read_transcript(path, speakers=None if args.no_names else speakers)
+                got = read.turns
             except TranscriptError as e:
                 refused += 1
                 print(f"  REFUSED  {case['file']:<28} {case['layout'][:40]:<40} {e.problem}")
@@ -78,11 +84,19 @@ def main() -> None:
             whole = found == expected
             files_right += whole
             mark = "ok" if whole else f"{right}/{len(expected)} turns, {len(found)} read"
+            if read.guessed_roles:
+                guessed += 1
+                said = re.match(r"Read '(.+?)' as the interviewer", read.guessed_roles)
+                known = speakers.interviewer  # a case that names nobody cannot be judged
+                if known and (said is None or said.group(1).lower() not in known):
+                    wrong_roles += 1
+                    mark = "WRONG ROLES " + mark
             print(f"  {mark:<24} {case['file']:<28} {case['layout'][:50]}")
     print(
         f"{files} files: {files_right} read right ({files_right / max(files, 1):.0%}), "
         f"{refused} refused; turns right {turns_right}/{turns_expected} "
         f"({turns_right / max(turns_expected, 1):.0%})"
+        + (f"; roles guessed in {guessed}, {wrong_roles} wrong" if guessed else "")
     )
 
 

@@ -56,7 +56,7 @@ def test_a_word_transcript_reads_as_its_text(tmp_path):
     assert _turns(word) == _turns(text) == [(QUESTION_1, ANSWER_1), (QUESTION_2, ANSWER_2)]
     transcript = read_transcript(word, speakers=NAMES)
     assert transcript.format == "text"
-    assert transcript.left_out() == [
+    assert transcript.notices() == [
         "Skipped line 1 of the text read from the Word document, before the first question (a "
         "title or header; if a question is there, label it 'Q:')."
     ]

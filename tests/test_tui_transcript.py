@@ -45,3 +45,25 @@ async def test_import_a_transcript_from_home_then_its_debrief_opens(tmp_path):
 
         await wait_for(pilot, lambda: "loading" not in shown(), timeout=60, what="the report")
         assert QUESTION_1 in shown() and ANSWER_1 in shown()
+
+
+async def test_numbered_voices_import_from_home_without_names(tmp_path):
+    """A transcriber's 'Speaker 1'/'Speaker 2' need no names: the app says how it read them."""
+    from test_import_roles import CANDIDATE_FIRST
+
+    call = tmp_path / "recording.txt"
+    call.write_text(CANDIDATE_FIRST, encoding="utf-8")
+    app = VivaApp(load_settings(), readiness=NO_MIC)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, TranscriptScreen), what="dialog")
+        app.screen.query_one("#transcript-path", Input).value = str(call)
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, DebriefScreen), timeout=90, what="the debrief"
+        )
+        (session,) = list_sessions()
+        assert session.questions == 2
+        shown = [n.message for n in app._notifications]
+        assert any("Read 'Speaker 2' as the interviewer" in m for m in shown), shown

@@ -198,6 +198,6 @@ def _import(args: argparse.Namespace, bank) -> str:
         f"(mode import, grader {grader.label}).",
         file=sys.stderr,
     )
-    for sentence in transcript.left_out():
+    for sentence in transcript.notices():
         print(sentence, file=sys.stderr)
     return session_id

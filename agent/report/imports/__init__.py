@@ -1,7 +1,7 @@
 """Practice transcripts made elsewhere, and recorded answers, imported as sessions (mode
 "import"): parsed (one module per format: qa_text, json_file, subtitles for SRT and WebVTT;
-audio for a recording; who is speaking: model.Speakers, and in the layouts of plain-text
-exports: layouts), matched to the bank (matching, with
+audio for a recording; who is speaking: model.Speakers, roles when the voices are only
+numbered, and in the layouts of plain-text exports: layouts), matched to the bank (matching, with
 closest for a question asked in other words), graded and journaled (saving).
 
 Formats are documented in docs/transcript-formats.md. A malformed file raises TranscriptError
@@ -29,6 +29,7 @@ from agent.report.imports.model import (
     text_metrics,
 )
 from agent.report.imports.qa_text import parse_text
+from agent.report.imports.roles import guess_roles
 from agent.report.imports.saving import save_import
 from agent.report.imports.subtitles import parse_srt, parse_vtt
 
@@ -115,15 +116,26 @@ def read_transcript(
     parser = PARSERS.get(fmt)
     if parser is None:
         raise UsageError(f"unknown transcript format {fmt!r} (use text, json, srt or vtt)")
-    try:
-        parsed = parser(text, path, speakers or Speakers())
+    named = speakers or Speakers()
+    guessed = None
+
+    def parse(who: Speakers) -> ParsedText:
+        parsed = parser(text, path, who)
         if not parsed.turns:
             raise TranscriptError(path, 1, "no questions found (see docs/transcript-formats.md)")
+        return parsed
+
+    try:
+        parsed = parse(named)
     except TranscriptError as exc:
-        if document is None:
-            raise
-        where = f" (line {exc.line}{_lines_of(document)})"
-        raise TranscriptError(path, exc.line, exc.problem + where) from None
+        # Nobody named and the voices only numbered ('Speaker 1'): who asks the questions.
+        found = None if named.interviewer or named.candidate else guess_roles(text, parse)
+        if found is None:
+            if document is None:
+                raise
+            where = f" (line {exc.line}{_lines_of(document)})"
+            raise TranscriptError(path, exc.line, exc.problem + where) from None
+        parsed, guessed = found
     return ImportedTranscript(
         path=path,
         format="text" if fmt == "txt" else fmt,
@@ -131,6 +143,7 @@ def read_transcript(
         skipped=parsed.skipped,
         closing=parsed.closing,
         lines_of=_lines_of(document) if document else "",
+        guessed_roles=guessed.sentence() if guessed is not None else None,
     )
 
 

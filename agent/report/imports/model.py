@@ -153,10 +153,13 @@ class ImportedTranscript:
     """The line of the interviewer's last words, left out because nobody answered them."""
     lines_of: str = ""
     """For a PDF or Word file, what its line numbers count: ' of the text read from the PDF'."""
+    guessed_roles: str | None = None
+    """Which numbered voice ('Speaker 1') was read as the interviewer and why, as a sentence."""
 
-    def left_out(self) -> list[str]:
-        """What the import left out of the file, in sentences for the user."""
-        said = []
+    def notices(self) -> list[str]:
+        """What the user should know of the import, in sentences: who was taken for whom when
+        the file only numbers its voices, and what it left out of the file."""
+        said = [self.guessed_roles] if self.guessed_roles else []
         if self.skipped is not None:
             first, last = self.skipped
             lines = f"line {first}" if first == last else f"lines {first}-{last}"

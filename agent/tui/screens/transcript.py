@@ -57,7 +57,7 @@ class TranscriptScreen(FileDialog):
         n = len(transcript.turns)
         said = [
             f"Imported {n} turn{'s' * (n != 1)} (grader {grader.label}).",
-            *transcript.left_out(),
+            *transcript.notices(),
         ]
         self.post_message(TranscriptImported(session_id, " ".join(said)))
 

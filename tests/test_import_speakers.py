@@ -120,14 +120,6 @@ NAMED = [
         Speakers.named(interviewer=["Dana Lee"]),
         "It caps the gradient norm before the step.",
     ),
-    (  # a notes app: numbered speakers
-        "otter.srt",
-        "1\n00:00:00,000 --> 00:00:03,000\nSpeaker 1: What is gradient clipping?\n\n"
-        "2\n00:00:04,000 --> 00:00:08,000\nSpeaker 2: It caps the gradient norm.\n",
-        "Speaker 1",
-        Speakers.named(interviewer=["Speaker 1"], candidate=["Speaker 2"]),
-        "It caps the gradient norm.",
-    ),
     (  # names in any script
         "names.vtt",
         "WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nJosé García: What does a warp scheduler do?\n\n"
@@ -157,6 +149,22 @@ def test_named_speakers_are_refused_until_the_sides_are_named(
         read_transcript(path)
     (turn,) = read_transcript(path, speakers=speakers).turns
     assert turn.answer == answer
+
+
+def test_numbered_speakers_need_no_names(tmp_path):
+    """A notes app's captions with numbered speakers: read as who asks (test_import_roles)."""
+    path = _write(
+        tmp_path,
+        "otter.srt",
+        "1\n00:00:00,000 --> 00:00:03,000\nSpeaker 1: What is gradient clipping?\n\n"
+        "2\n00:00:04,000 --> 00:00:08,000\nSpeaker 2: It caps the gradient norm.\n",
+    )
+    transcript = read_transcript(path)
+    (turn,) = transcript.turns
+    assert turn.answer == "It caps the gradient norm."
+    assert transcript.notices()[0].startswith("Read 'Speaker 1' as the interviewer")
+    named = Speakers.named(interviewer=["Speaker 1"], candidate=["Speaker 2"])
+    assert read_transcript(path, speakers=named).turns[0].answer == turn.answer
 
 
 def test_debrief_command_names_the_sides(run_viva, viva_home, tmp_path):

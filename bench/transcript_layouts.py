@@ -1,7 +1,8 @@
 """Plain-text transcripts as tools and people export them: how many import as the questions and
 answers that were said, with no timestamps, names or markup left in the text?
 
-    .venv/bin/python bench/transcript_layouts.py [--as pdf|docx] [--no-names] [FOLDER ...]
+    .venv/bin/python bench/transcript_layouts.py [--as pdf|docx] [--no-names] [--keep-small-talk]
+        [FOLDER ...]
 
 Each folder holds transcript files and `expected.jsonl`, one line per file: {"file", "layout",
 "interviewer": [names], "candidate": [names], "turns": [{"question", "answer"}]}, written by a
@@ -12,6 +13,10 @@ right when all its turns are, and no turn is missing or extra.
 `--no-names` imports each file without its speakers' names, as a user who gives none: files
 whose voices are only numbered ('Speaker 1') then depend on the importer's guess of who asks
 the questions, and a file where it guessed the interviewer wrong is marked `WRONG ROLES`.
+
+`--keep-small-talk` imports without tidying the conversation (agent.report.imports.conversation):
+greetings, goodbyes and an interviewer's 'Mm-hmm.' stay turns, as the sets written before that
+step expect them.
 
 `--as pdf` or `--as docx` first writes each file's lines into a PDF (long lines wrapped to the
 page, 'Page N of M' footers) or a Word document (a paragraph a line), and imports that instead:
@@ -58,7 +63,12 @@ def main() -> None:
     parser.add_argument("folders", nargs="*", default=[str(p) for p in DEFAULT])
     parser.add_argument("--as", dest="kind", choices=["pdf", "docx"], help="import as documents")
     parser.add_argument("--no-names", action="store_true", help="give no speakers' names")
+    parser.add_argument("--keep-small-talk", action="store_true", help="no conversation tidying")
     args = parser.parse_args()
+    if args.keep_small_talk:
+        import agent.report.imports as imports
+
+        imports.tidy = lambda parsed: parsed  # the importer before the conversation step
     scratch = Path(tempfile.mkdtemp(prefix="viva-layouts-"))
     files = files_right = turns_expected = turns_right = refused = guessed = wrong_roles = 0
     for folder in map(Path, args.folders):

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from agent.documents import NAMES, DocumentKind, decode_text, document_kind, document_lines
 from agent.errors import UsageError
+from agent.report.imports.conversation import tidy
 from agent.report.imports.json_file import parse_json
 from agent.report.imports.model import (
     ImportedTranscript,
@@ -136,12 +137,15 @@ def read_transcript(
             where = f" (line {exc.line}{_lines_of(document)})"
             raise TranscriptError(path, exc.line, exc.problem + where) from None
         parsed, guessed = found
+    if fmt != "json":  # a JSON file's turns are the user's own structure
+        parsed = tidy(parsed)
     return ImportedTranscript(
         path=path,
         format="text" if fmt == "txt" else fmt,
         turns=parsed.turns,
         skipped=parsed.skipped,
         closing=parsed.closing,
+        small_talk=parsed.small_talk,
         lines_of=_lines_of(document) if document else "",
         guessed_roles=guessed.sentence() if guessed is not None else None,
     )

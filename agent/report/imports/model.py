@@ -138,6 +138,9 @@ class ParsedText:
     """The line of the interviewer's last words, left out: nobody answered them ('Okay, let's
     stop there.', 'Any questions for me?'). A last question labelled 'Q:' is kept (it scores
     0, like a question left unanswered in a session)."""
+    small_talk: tuple[int, ...] = ()
+    """The lines of the turns left out as small talk before the first question or after the
+    last answer (conversation.tidy)."""
 
 
 @dataclass
@@ -153,6 +156,8 @@ class ImportedTranscript:
     """The line of the interviewer's last words, left out because nobody answered them."""
     lines_of: str = ""
     """For a PDF or Word file, what its line numbers count: ' of the text read from the PDF'."""
+    small_talk: tuple[int, ...] = ()
+    """The lines of the small talk left out before the first question or after the last answer."""
     guessed_roles: str | None = None
     """Which numbered voice ('Speaker 1') was read as the interviewer and why, as a sentence."""
 
@@ -166,6 +171,12 @@ class ImportedTranscript:
             said.append(
                 f"Skipped {lines}{self.lines_of}, before the first question (a title or "
                 "header; if a question is there, label it 'Q:')."
+            )
+        if self.small_talk:
+            lines = ", ".join(map(str, self.small_talk))
+            said.append(
+                f"Left out small talk at line{'s' * (len(self.small_talk) > 1)} {lines}"
+                f"{self.lines_of}: no interview question was asked there."
             )
         if self.closing is not None:
             said.append(

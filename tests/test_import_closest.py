@@ -25,6 +25,8 @@ REWORDED = [
 NOT_IN_BANK = [
     "Can you hear me okay?",
     "How does byte-pair encoding build a tokenizer's vocabulary?",
+    # shares only common words ('happen', 'time') with a bank question's name (behavioral)
+    "Okay. And what happens to dropout at inference time?",
 ]
 
 

@@ -6,13 +6,17 @@ known by everything it asks about: its text, its follow-up probes and its key po
 question is compared with each of those by meaning (the grader's all-MiniLM-L6-v2, when it is
 installed) and by the content words they share, weighted 2:1 (0-1); the best text stands for
 its rubric. A terse question the meaning model reads too little of ("Explain self-attention.")
-is then matched by name: the content words of a bank question's text and id. With no meaning
+is then matched by name: the content words of a bank question's text and id, each weighted by
+how rare it is among the names, so that 'time' and 'happen' alone do not make "What happens to
+dropout at inference time?" the behavioral "Tell me about a time you failed". With no meaning
 model, by name and then by the words of any of its texts. `bench/import_matching.py` measures
 it on questions written blind.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -53,6 +57,12 @@ class QuestionIndex:
         self._names = [
             content_stems(f"{r.question} {r.id.replace('-', ' ')}") for r in self.rubrics
         ]
+        named = Counter(stem for name in self._names for stem in name)
+        self._rarity = {
+            s: math.log((len(self.rubrics) + 1) / (n + 1)) + 1 for s, n in named.items()
+        }
+        self._rarest = math.log(len(self.rubrics) + 1) + 1
+        """A word in no name weighs most: the question is about something no name says."""
         self._encoder: Any = None
         self._vectors: list[Any] = []  # per rubric, its texts' sentence embeddings
         self._loaded = False
@@ -74,12 +84,23 @@ class QuestionIndex:
             ]
             if found := self._best(blended, MATCH_THRESHOLD):
                 return found
-        if found := self._best([set_cosine(stems, n) for n in self._names], WORDS_THRESHOLD):
+        if found := self._best([self._by_name(stems, n) for n in self._names], WORDS_THRESHOLD):
             return found
         if meaning is None:
             shared = [max(_shared_words(stems, s) for s in texts) for texts in self._stems]
             return self._best(shared, WORDS_THRESHOLD)
         return None
+
+    def _by_name(self, question: set[str], name: set[str]) -> float:
+        """Cosine of the two sets of content-word stems, each stem weighted by its rarity among
+        the bank's names (squared, as in a tf-idf cosine)."""
+        if not question or not name:
+            return 0.0
+
+        def mass(stems: set[str]) -> float:
+            return sum(self._rarity.get(s, self._rarest) ** 2 for s in stems)
+
+        return mass(question & name) / math.sqrt(mass(question) * mass(name))
 
     def _best(self, scores: list[float], threshold: float) -> tuple[Rubric, float] | None:
         best = max(range(len(scores)), key=scores.__getitem__)

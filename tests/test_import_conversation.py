@@ -72,6 +72,33 @@ def test_what_is_kept_as_it_is():
     assert tidy(ParsedText(everything_small_talk)).turns == everything_small_talk
 
 
+def test_interruptions_inside_an_answer_join_it():
+    turns = [
+        _turn("Hello? Can you hear me?", "Hi, yes! Sorry, I was on mute.", 1),
+        _turn("We'll do two questions. Sound okay?", "Yep.", 2),
+        _turn("How would you keep the effective batch size when you lose GPUs?", "Hmm, let me", 3),
+        _turn("Sure, take your time.", "I'd raise gradient accumulation steps to match.", 4),
+        _turn("Which is faster, a CUDA graph or eager mode?", "Do you mean for small ops?", 5),
+        _turn("Training, let's say.", "The graph: one launch replaces hundreds.", 6),
+        _turn("Sorry, you cut out. Could you say the last part again?", "One launch for all.", 7),
+    ]
+    tidied = tidy(ParsedText(turns))
+    assert [(t.line, t.answer) for t in tidied.turns] == [
+        (3, "Hmm, let me I'd raise gradient accumulation steps to match."),
+        (
+            5,
+            "Do you mean for small ops? The graph: one launch replaces hundreds. One launch for all.",
+        ),
+    ]
+    assert tidied.small_talk == (1, 2)
+    # a short reply that asks something new is a question of its own
+    asked = [
+        _turn("Why?", "Do you mean why it is faster?", 1),
+        _turn("Say you have 8 GPUs.", "Then", 2),
+    ]
+    assert len(tidy(ParsedText(asked)).turns) == 2
+
+
 def test_what_counts_as_asking():
     assert asks("Okay. And what's the catch?")
     assert asks("First, tell me about a project you're proud of.")

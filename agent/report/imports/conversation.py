@@ -24,7 +24,9 @@ from agent.report.imports.model import ImportedTurn, ParsedText, text_metrics
 
 BACKCHANNEL = re.compile(
     r"(?:(?:m+-?hm+|uh[- ]huh|okay|ok|right|yeah|yes|yep|sure|got it|i see|cool|great|nice|"
-    r"gotcha|alright|all right|makes sense|interesting|perfect)[\s.!,]*){1,3}",
+    r"gotcha|alright|all right|makes sense|interesting|perfect|of course|no rush|go ahead|"
+    r"totally|exactly|absolutely|definitely|for sure|good|very good|"
+    r"take your time)[\s.!,]*){1,3}",
     re.I,
 )
 """What an interviewer says to keep a candidate talking, and nothing else."""
@@ -32,7 +34,8 @@ BACKCHANNEL = re.compile(
 SMALL_TALK = re.compile(
     r"\b(?:hear (?:me|you)|how(?:'s| is| are| was)\s+(?:your\s+(?:day|week|weekend|morning)"
     r"|you|it going|things|the\s+(?:day|week))|how are you|nice to (?:meet|see)|good to (?:meet|see)|thanks? (?:you )?for (?:joining|"
-    r"having|coming|making|taking)|glad you|ready|recording|sound(?:s)? good|shall we|"
+    r"having|coming|making|taking)|glad you|ready|recording|shall we|hello|"
+    r"sounds? (?:good|ok(?:ay)?|alright|fine)|(?:does )?that work|works for you|"
     r"can you see|see my screen|any questions (?:for me|about)|questions for me|"
     r"questions about (?:the|this) (?:format|process|role)|good to go|"
     r"weather|weekend|morning|afternoon|evening)\b",
@@ -43,10 +46,18 @@ SMALL_TALK = re.compile(
 PROMPT = re.compile(
     r"\b(?:(?:walk|talk|take) me through|tell me (?:about|how|why|what|when|where)|explain|"
     r"describe|compare|design|give me an? |how would you|what would you|why would you|"
-    r"let's say|suppose|imagine|say you)\b",
+    r"(?:let's say|suppose|imagine) (?:you|we|your|that|there|the|a|an)\b|say (?:you|we|your)\b)",
     re.I,
 )
-"""An interview question put as a request ('Walk me through ...', 'Explain ...')."""
+"""An interview question put as a request ('Walk me through ...', 'Explain ...', 'Say you
+have eight GPUs ...'; not a reply such as 'Training, let's say.')."""
+
+REPEAT_REQUEST = re.compile(
+    r"\b(?:say (?:that|it|the last (?:part|bit))(?: one more time| again)|you cut out|"
+    r"(?:didn't|did not|couldn't) (?:catch|hear) (?:that|the last)|could you repeat|come again)\b",
+    re.I,
+)
+"""The interviewer asking to hear the answer again: what follows is still the same answer."""
 
 GOODBYE = re.compile(
     r"\b(?:thanks?|thank you|bye|take care|appreciate|have a (?:good|great|nice)|cheers|"
@@ -82,12 +93,24 @@ def tidy(parsed: ParsedText) -> ParsedText:
 def asks(question: str) -> bool:
     """Whether the interviewer's words put an interview question: a sentence that asks (not
     'can you hear me?') or a request ('Walk me through ...')."""
-    for sentence in re.split(r"(?<=[.!?])\s+", question.strip()):
-        if sentence.endswith("?") and not SMALL_TALK.search(sentence):
-            return True
-        if PROMPT.search(sentence):
-            return True
-    return False
+    return bool(_asking(question))
+
+
+def _asking(question: str) -> list[str]:
+    return [
+        sentence
+        for sentence in re.split(r"(?<=[.!?])\s+", question.strip())
+        if (sentence.endswith("?") and not SMALL_TALK.search(sentence)) or PROMPT.search(sentence)
+    ]
+
+
+def _interrupts(question: str) -> bool:
+    """A backchannel, or a request to hear the answer again that asks nothing else."""
+    if BACKCHANNEL.fullmatch(question):
+        return True
+    return bool(REPEAT_REQUEST.search(question)) and all(
+        REPEAT_REQUEST.search(sentence) for sentence in _asking(question)
+    )
 
 
 def _words(text: str) -> int:
@@ -107,9 +130,10 @@ def _small_talk(turn: ImportedTurn, *, opening: bool) -> bool:
 
 
 def _fold_backchannels(turns: list[ImportedTurn]) -> list[ImportedTurn]:
+    """Backchannels and requests to say it again join the answer they interrupt."""
     out: list[ImportedTurn] = []
     for turn in turns:
-        if out and out[-1].answer and not _pinned(turn) and BACKCHANNEL.fullmatch(turn.question):
+        if out and out[-1].answer and not _pinned(turn) and _interrupts(turn.question):
             out[-1] = _joined(out[-1], turn)
         else:
             out.append(turn)

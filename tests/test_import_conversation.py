@@ -99,6 +99,34 @@ def test_interruptions_inside_an_answer_join_it():
     assert len(tidy(ParsedText(asked)).turns) == 2
 
 
+def test_a_rambling_hello_and_audio_trouble_are_not_questions():
+    hello = (
+        "Hi, yes. Sorry, there's a bit of an echo on my side, give me a second. Okay, I moved "
+        "closer to the router, it should be better now."
+    )
+    turns = [
+        _turn("Hello, hello. Can you hear me?", hello, 1),
+        _turn("Hi! One second. Okay, is my audio clear now?", "Yes, it's clear.", 2),
+        _turn("What does NCCL do?", "It runs the collectives between GPUs,", 3),
+        _turn("Sorry, you froze there. Can you repeat that last part?", "like all-reduce.", 4),
+        _turn("And on one node?", "It uses NVLink.", 5),
+    ]
+    tidied = tidy(ParsedText(turns))
+    assert [(t.line, t.answer) for t in tidied.turns] == [
+        (3, "It runs the collectives between GPUs, like all-reduce."),
+        (5, "It uses NVLink."),
+    ]
+    # A question answered at length is an interview question, whatever it opens with.
+    long_answer = " ".join(["word"] * 41)
+    turns = [
+        _turn("Hi, can you hear me? So, gradient checkpointing", long_answer, 1),
+        _turn("What does it cost?", "A second forward pass.", 2),
+    ]
+    assert tidy(ParsedText(turns)).turns == turns
+    turns[0].answer = " ".join(["word"] * 40)
+    assert tidy(ParsedText(turns)).turns == turns[1:]
+
+
 def test_what_counts_as_asking():
     assert asks("Okay. And what's the catch?")
     assert asks("First, tell me about a project you're proud of.")

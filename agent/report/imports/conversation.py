@@ -38,7 +38,8 @@ SMALL_TALK = re.compile(
     r"sounds? (?:good|ok(?:ay)?|alright|fine)|(?:does )?that work|works for you|"
     r"can you see|see my screen|any questions (?:for me|about)|questions for me|"
     r"questions about (?:the|this) (?:format|process|role)|good to go|"
-    r"weather|weekend|morning|afternoon|evening)\b",
+    r"weather|weekend|morning|afternoon|evening|"
+    r"(?:is )?my (?:audio|mic|microphone|camera|connection|video)|audio (?:okay|ok|clear|good))\b",
     re.I,
 )
 """A question asked to open or close a call, not to interview."""
@@ -53,8 +54,10 @@ PROMPT = re.compile(
 have eight GPUs ...'; not a reply such as 'Training, let's say.')."""
 
 REPEAT_REQUEST = re.compile(
-    r"\b(?:say (?:that|it|the last (?:part|bit))(?: one more time| again)|you cut out|"
-    r"(?:didn't|did not|couldn't) (?:catch|hear) (?:that|the last)|could you repeat|come again)\b",
+    r"\b(?:(?:can|could|would) you (?:repeat|say)|repeat (?:that|it|the last)|"
+    r"say (?:that|it|the last (?:part|bit))(?: one more time| again)|"
+    r"you (?:cut out|froze|dropped|broke up)|(?:audio|connection|sound) (?:cut|dropped|froze)|"
+    r"lost you|(?:didn't|did not|couldn't) (?:catch|hear) (?:that|the last|you)|come again)\b",
     re.I,
 )
 """The interviewer asking to hear the answer again: what follows is still the same answer."""
@@ -68,6 +71,9 @@ GOODBYE = re.compile(
 
 BRIEF_WORDS = 15
 """An answer this short to something that asks nothing is small talk ('Sounds good.')."""
+CHAT_WORDS = 40
+"""Before the first question, an answer this short to small talk ('can you hear me?', 'how's
+your week?') is small talk too, however it rambles ('Hi, yes, sorry, there's an echo...')."""
 CLARIFY_WORDS = 25
 """A candidate's question back is at most this long; the interviewer's reply to it too."""
 
@@ -124,9 +130,11 @@ def _pinned(turn: ImportedTurn) -> bool:
 def _small_talk(turn: ImportedTurn, *, opening: bool) -> bool:
     if _pinned(turn) or asks(turn.question):
         return False
-    if _words(turn.answer) > BRIEF_WORDS:  # something was answered at length: keep it
-        return False
-    return opening or not turn.answer or bool(GOODBYE.search(turn.answer))
+    words = _words(turn.answer)
+    if opening:
+        chat = SMALL_TALK.search(turn.question) is not None
+        return words <= (CHAT_WORDS if chat else BRIEF_WORDS)
+    return words <= BRIEF_WORDS and (not turn.answer or bool(GOODBYE.search(turn.answer)))
 
 
 def _fold_backchannels(turns: list[ImportedTurn]) -> list[ImportedTurn]:

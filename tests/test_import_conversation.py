@@ -91,10 +91,17 @@ def test_interruptions_inside_an_answer_join_it():
         ),
     ]
     assert tidied.small_talk == (1, 2)
-    # a short reply that asks something new is a question of its own
+    # a reply that sets the scene answers the clarifying question; one that asks is a question
+    scene = [
+        _turn("Why?", "Do you mean why it's faster?", 1),
+        _turn("Say we have 8 GPUs.", "Then", 2),
+    ]
+    assert [t.answer for t in tidy(ParsedText(scene)).turns] == [
+        "Do you mean why it's faster? Then"
+    ]
     asked = [
-        _turn("Why?", "Do you mean why it is faster?", 1),
-        _turn("Say you have 8 GPUs.", "Then", 2),
+        _turn("Why?", "Do you mean why it's faster?", 1),
+        _turn("No. Why is it right?", "It", 2),
     ]
     assert len(tidy(ParsedText(asked)).turns) == 2
 
@@ -125,6 +132,26 @@ def test_a_rambling_hello_and_audio_trouble_are_not_questions():
     assert tidy(ParsedText(turns)).turns == turns
     turns[0].answer = " ".join(["word"] * 40)
     assert tidy(ParsedText(turns)).turns == turns[1:]
+
+
+def test_the_candidates_own_questions_at_the_end_are_not_graded():
+    turns = [
+        _turn("Sorry I'm late, I was stuck on another call.", "No problem at all.", 1),
+        _turn("What is a warp?", "Thirty-two threads that issue together,", 2),
+        _turn("Okay, go on.", "in lockstep on an SM.", 3),
+        _turn(
+            "Great. Do you have any questions for me?",
+            "Yes, how big is the team, and how "
+            "do you split research and production work between people?",
+            4,
+        ),  # fmt: skip
+        _turn("About ten of us, split evenly. Anything else?", "No, thanks!", 5),
+    ]
+    tidied = tidy(ParsedText(turns))
+    assert [(t.line, t.answer) for t in tidied.turns] == [
+        (2, "Thirty-two threads that issue together, in lockstep on an SM.")
+    ]
+    assert tidied.small_talk == (1, 4, 5)
 
 
 def test_what_counts_as_asking():

@@ -68,6 +68,20 @@ Interviewer: {QUESTION_2}
 00:01:38
 Me: {ANSWER_2}
 """,
+    "a Markdown export: a bold name and a time": f"""# Mock interview
+
+**Priya Raman** (0:02)
+{QUESTION_1}
+
+**Alex Chen** (0:09)
+{ANSWER_1}
+
+**Priya Raman** (1:12)
+{QUESTION_2}
+
+**Alex Chen** (1:20)
+{ANSWER_2}
+""",
     "numbered speakers with times": f"""Speaker 1 (00:00):
 {QUESTION_1}
 

@@ -26,7 +26,7 @@ BACKCHANNEL = re.compile(
     r"(?:(?:m+-?hm+|uh[- ]huh|okay|ok|right|yeah|yes|yep|sure|got it|i see|cool|great|nice|"
     r"gotcha|alright|all right|makes sense|interesting|perfect|of course|no rush|go ahead|"
     r"totally|exactly|absolutely|definitely|for sure|good|very good|"
-    r"take your time)[\s.!,]*){1,3}",
+    r"take your time|go on|keep going|please continue)[\s.!,]*){1,3}",
     re.I,
 )
 """What an interviewer says to keep a candidate talking, and nothing else."""
@@ -39,10 +39,19 @@ SMALL_TALK = re.compile(
     r"can you see|see my screen|any questions (?:for me|about)|questions for me|"
     r"questions about (?:the|this) (?:format|process|role)|good to go|"
     r"weather|weekend|morning|afternoon|evening|"
-    r"(?:is )?my (?:audio|mic|microphone|camera|connection|video)|audio (?:okay|ok|clear|good))\b",
+    r"(?:is )?my (?:audio|mic|microphone|camera|connection|video)|audio (?:okay|ok|clear|good)|"
+    r"(?:sorry|apologies)(?: I'm| for)?(?: running)? (?:late|the wait|the delay|about)|"
+    r"another call|echo|headphones|on mute|muted|background)\b",
     re.I,
 )
 """A question asked to open or close a call, not to interview."""
+
+YOUR_QUESTIONS = re.compile(
+    r"\b(?:any|have any|got any) questions(?: for (?:me|us))?\s*\?|questions for (?:me|us)\b|"
+    r"(?:anything|what) (?:do |would )?you (?:want|like|'d like) to ask (?:me|us)\b",
+    re.I,
+)
+"""The interviewer handing over to the candidate's own questions: the interview is over."""
 
 PROMPT = re.compile(
     r"\b(?:(?:walk|talk|take) me through|tell me (?:about|how|why|what|when|where)|explain|"
@@ -83,6 +92,15 @@ def tidy(parsed: ParsedText) -> ParsedText:
     talk at either end left out (its lines in `small_talk`). Unchanged when nothing would be
     left."""
     turns = _fold_clarifications(_fold_backchannels(list(parsed.turns)))
+    handover = next(
+        (
+            i
+            for i, t in enumerate(turns)
+            if i > 0 and not _pinned(t) and YOUR_QUESTIONS.search(t.question)
+        ),
+        len(turns),
+    )  # what follows 'Any questions for me?' is the candidate's turn to ask
+    turns, after = turns[:handover], turns[handover:]
     first = 0
     while first < len(turns) and _small_talk(turns[first], opening=True):
         first += 1
@@ -92,7 +110,7 @@ def tidy(parsed: ParsedText) -> ParsedText:
     kept = turns[first:last]
     if not kept:
         return parsed
-    left_out = tuple(t.line for t in turns[:first] + turns[last:])
+    left_out = tuple(t.line for t in turns[:first] + turns[last:] + after)
     return replace(parsed, turns=kept, small_talk=parsed.small_talk + left_out)
 
 
@@ -158,7 +176,7 @@ def _fold_clarifications(turns: list[ImportedTurn]) -> list[ImportedTurn]:
             and before.answer.rstrip().endswith("?")
             and _words(before.answer) <= CLARIFY_WORDS
             and _words(turn.question) <= CLARIFY_WORDS
-            and not asks(turn.question)
+            and not any(sentence.endswith("?") for sentence in _asking(turn.question))
         ):
             out[-1] = _joined(before, turn)
         else:

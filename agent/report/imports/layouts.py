@@ -75,6 +75,8 @@ _BRACKETED = re.compile(rf"^\s*\[({_WHO})\]\s*:\s?(.*)$")
 """'[SPEAKER_01]: text', a diarizing transcriber's output."""
 _EMPHASIS = re.compile(rf"^\s*([*_]{{1,2}})({LABEL})(\s*:)?\1(?(3)|\s*:)\s?(.*)$")
 """'**Label:** text', '**Label**: text', '_Label:_ text'."""
+_BOLD_NAME = re.compile(rf"^([*_]{{1,2}})({_WHO})\1(?=\s|$)")
+"""A name in bold opening a header line: '**Hannah Schmidt** (0:05)', a Markdown export."""
 _CHAT = re.compile(rf"^From\s+({LABEL})\s+to\s+[^:]{{1,60}}:\s?(.*)$")
 """'From Name to Everyone:' (after its time), a call's chat."""
 _SAID = re.compile(rf"^({LABEL})\s+said\s*:\s?(.*)$")
@@ -229,6 +231,7 @@ def _speaker(line: str, speakers: Speakers) -> tuple[str, str] | None:
     stripped = LIST_MARK.sub("", line.strip(), count=1)
     if (m := _EMPHASIS.match(stripped)) and (found := _named(m[2], m[4], speakers)):
         return found
+    stripped = _BOLD_NAME.sub(r"\2", stripped, count=1)
     if m := _TIME_FIRST.match(stripped):
         rest = stripped[m.end() :]
         if found := _speaker(rest, speakers):

@@ -152,6 +152,8 @@ def test_the_candidates_own_questions_at_the_end_are_not_graded():
         (2, "Thirty-two threads that issue together, in lockstep on an SM.")
     ]
     assert tidied.small_talk == (1, 4, 5)
+    turns[4].question_id = "gradient-descent"  # the user's own word: nothing after it is cut
+    assert [t.line for t in tidy(ParsedText(turns)).turns] == [2, 4, 5]
 
 
 def test_what_counts_as_asking():

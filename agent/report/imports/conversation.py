@@ -4,13 +4,15 @@ A recorded call is not only questions and answers. Before the first question com
 "can you hear me?" and the plan for the hour; after the last answer, thanks and goodbyes. Inside
 an answer the interviewer says "Mm-hmm.", and the transcriber makes that a turn of its own; a
 candidate asks "Do you mean training or inference?" and the interviewer's short reply looks like
-the next question. Graded as questions, each of these would score 0.
+the next question. Left as they are, each becomes a question of the debrief, and an interrupted
+answer is graded on its first part only.
 
 `tidy` takes the parsed turns and:
 - folds an interviewer's backchannel ("Mm-hmm.", "Right.") into the answer it interrupted;
 - folds a clarifying question asked back, and the interviewer's short reply, into the answer;
 - leaves out the turns before the first interview question and after the last answer that ask
-  nothing and are answered briefly (small talk), and says which lines it left out.
+  nothing and are answered briefly (small talk), and everything from "Any questions for me?" on
+  (the candidate's turn to ask), and says which lines it left out.
 
 A turn tagged with a question id (`[id: ...]`) is the user's own word and is never touched.
 """
@@ -93,13 +95,11 @@ def tidy(parsed: ParsedText) -> ParsedText:
     left."""
     turns = _fold_clarifications(_fold_backchannels(list(parsed.turns)))
     handover = next(
-        (
-            i
-            for i, t in enumerate(turns)
-            if i > 0 and not _pinned(t) and YOUR_QUESTIONS.search(t.question)
-        ),
+        (i for i, t in enumerate(turns) if i > 0 and YOUR_QUESTIONS.search(t.question)),
         len(turns),
     )  # what follows 'Any questions for me?' is the candidate's turn to ask
+    if any(_pinned(t) for t in turns[handover:]):
+        handover = len(turns)
     turns, after = turns[:handover], turns[handover:]
     first = 0
     while first < len(turns) and _small_talk(turns[first], opening=True):

@@ -29,8 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cv",
         metavar="FILE",
-        help="import your resume (PDF, Markdown, text) first; the project deep dive asks about "
-        "your main project (default track with --cv: project-deep-dive)",
+        help="import your resume (PDF, Word, Markdown, text) first; the project deep dive "
+        "asks about your main project (default track with --cv: project-deep-dive)",
     )
     parser.add_argument(
         "--grader", choices=["auto", "offline", "llm"], help="who grades (default: config)"

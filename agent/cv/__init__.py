@@ -1,6 +1,6 @@
-"""The candidate's projects, from their resume or project write-up: read it (PDF, Markdown, plain
-text), extract the projects with the lines they came from, keep them on this machine, and tailor
-the project deep dive to them.
+"""The candidate's projects, from their resume or project write-up: read it (PDF, Word,
+Markdown, plain text), extract the projects with the lines they came from, keep them on this
+machine, and tailor the project deep dive to them.
 
     read.py      a file -> its lines of text (pypdf for PDF)
     extract.py   lines -> Profile (projects: name, role, technologies, metrics, claims)

@@ -35,8 +35,9 @@ BACKCHANNEL = re.compile(
 
 SMALL_TALK = re.compile(
     r"\b(?:hear (?:me|you)|how(?:'s| is| are| was)\s+(?:your\s+(?:day|week|weekend|morning)"
-    r"|you|it going|things|the\s+(?:day|week))|how are you|nice to (?:meet|see)|good to (?:meet|see)|thanks? (?:you )?for (?:joining|"
-    r"having|coming|making|taking)|glad you|ready|recording|shall we|hello|"
+    r"|you|it going|things|the\s+(?:day|week))|how are you|nice to (?:meet|see)|"
+    r"good to (?:meet|see)|thanks? (?:you )?for (?:joining|having|coming|making|taking)|"
+    r"glad you|ready|recording|shall we|hello|"
     r"sounds? (?:good|ok(?:ay)?|alright|fine)|(?:does )?that work|works for you|"
     r"can you see|see my screen|any questions (?:for me|about)|questions for me|"
     r"questions about (?:the|this) (?:format|process|role)|good to go|"

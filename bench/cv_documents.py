@@ -26,7 +26,7 @@ def _norm(text: str) -> str:
 
 def main() -> None:
     from agent.cv.extract import extract_profile
-    from agent.cv.read import read_lines
+    from agent.cv.read import read_resume
     from agent.errors import UsageError
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -38,7 +38,8 @@ def main() -> None:
     entries = found = roles = bullets = extra = files_right = 0
     for case in cases:
         try:
-            projects = extract_profile(read_lines(folder / case["file"])).projects
+            text = read_resume(folder / case["file"])
+            projects = extract_profile(text.lines, wrapped=text.wrapped).projects
         except UsageError as exc:
             print(f"  REFUSED  {case['file']}: {exc}")
             projects = []

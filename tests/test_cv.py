@@ -374,3 +374,73 @@ def test_a_word_template_whose_entries_sit_in_a_text_box(tmp_path):
         "Senior ML Engineer",
         2,
     )
+
+
+WORD_CAREER = [
+    "Mateus Oliveira",
+    "Senior Machine Learning Engineer — São Paulo, Brazil",
+    "Career",
+    "Nubank — São Paulo, Brazil",
+    "Senior Machine Learning Engineer",
+    "Apr 2022 – Present",
+    "- Own the real-time credit-limit model serving 90M customers.",
+    "- Built a shadow-deployment framework used by 14 squads.",
+    "Machine Learning Engineer",
+    "Jan 2020 – Mar 2022",
+    "- Trained LightGBM models for PIX fraud detection.",
+    "2019 – 2020\tWerkstudent Machine Learning at BMW Group",
+    "Munich, Germany",
+    "- Audited the labels of a pedestrian detector.",
+    "Staff ML Platform Engineer (Shopify), Montréal, QC\t\tSep 2021 – Present",
+    "Platform team of 9 supporting about 120 data scientists.",
+    "- Designed the model serving layer on Kubernetes.",
+    "Open Source",
+    "2023 Swahili-ASR — Co-lead",
+    "- Fine-tuned Whisper-small on 600 hours of Swahili speech.",
+    "Invited Talks",
+    "NeurIPS",
+    "- Optimisation in the age of scale.",
+]
+
+
+def test_a_word_resume_in_many_habits(tmp_path):
+    """Sections named 'Career' and 'Open Source'; a heading over three lines (company, title,
+    dates) and a second title at the same company; dates first on a line right after a bullet
+    (a Word paragraph is never wrapped); 'Title at Company' and 'Title (Company), Place'; a year
+    before a project's name; a talk under 'Invited Talks' is no entry."""
+    from document_files import write_docx
+
+    from agent.cv.read import read_resume
+
+    path = tmp_path / "cv.docx"
+    write_docx(path, WORD_CAREER)
+    text = read_resume(path)
+    assert not text.wrapped
+    found = [(p.name, p.role, len(p.claims)) for p in extract_profile(text.lines).projects]
+    assert found == [
+        ("Nubank", "Senior Machine Learning Engineer", 2),
+        ("Nubank", "Machine Learning Engineer", 1),
+        ("BMW Group", "Werkstudent Machine Learning", 1),
+        ("Shopify", "Staff ML Platform Engineer", 2),
+        ("Swahili-ASR", "Co-lead", 1),
+    ]
+
+
+def test_a_pdf_company_line_with_its_place_and_a_place_line():
+    lines = [
+        "PROFESSIONAL EXPERIENCE",
+        "Spotify Stockholm, Sweden",
+        "Senior Machine Learning Engineer Jun 2021 – Present",
+        "▪ Tech lead for the home-feed ranking models, a multi-task transformer over listening",
+        "sessions trained on TPU v4; lifted minutes played by 3.2% in a global A/B test.",
+        "Aug 2020 – Present",
+        "Seattle, WA",
+        "Amazon Web Services",
+        "Applied Scientist II",
+        "- Designed a multi-fidelity Bayesian optimisation strategy for AutoML.",
+    ]
+    found = [(p.name, p.role, len(p.claims)) for p in extract_profile(lines).projects]
+    assert found == [
+        ("Spotify", "Senior Machine Learning Engineer", 1),
+        ("Amazon Web Services", "Applied Scientist II", 1),
+    ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from agent.cv.model import Profile, Project
+from agent.cv.places import is_place, without_place
 
 SKIP_SECTIONS = {
     "education", "skills", "technical skills", "summary", "profile", "about", "about me",
@@ -28,7 +29,8 @@ PROJECT_SECTIONS = {
 ROLE_WORDS = re.compile(
     r"\b(engineer|scientist|researcher|developer|lead|intern|manager|architect|founder|"
     r"analyst|student|owner|consultant|head|director|assistant|maintainer|fellow|postdoc|"
-    r"professor|lecturer|staff|cto|ceo|contributor|candidate)\b",
+    r"professor|lecturer|staff|cto|ceo|contributor|candidate|author|creator|organi[sz]er|"
+    r"werkstudent|trainee|apprentice)\b",
     re.I,
 )
 TECHNOLOGIES = (
@@ -71,8 +73,16 @@ _HEADING_LIKE = re.compile(r"^[A-Z][\w'&/ -]*:?$")
 """A section heading starts with a capital and has no sentence in it."""
 _SECTION_WORDS = 4
 """A section's heading is short: "Open-Source Projects", "Side Projects & Competitions"."""
-_PROJECT_SECTION = re.compile(r"(?:projects|experience|employment|work history)$")
-_SKIP_SECTION = re.compile(r"^(?:volunteer\w*|education|teaching|talks|leadership)\b")
+_PROJECT_SECTION = re.compile(
+    r"(?:projects|experience|employment|(?:work|employment|career) history|career|"
+    r"(?:professional|work|career) background|open[- ]source(?: work| contributions)?|"
+    r"positions|appointments)$"
+)
+_SKIP_SECTION = re.compile(r"^(?:volunteer\w*|educat\w*|teaching|talks|leadership)\b")
+_SKIP_SECTION_END = re.compile(
+    r"\b(?:talks|awards?|service|publications|honou?rs|patents|references|languages|"
+    r"interests|hobbies|skills|certifications?|coursework)$"
+)
 
 
 def _section(line: str) -> str | None:
@@ -83,8 +93,8 @@ def _section(line: str) -> str | None:
         return "projects"
     if not key or len(key.split()) > _SECTION_WORDS or not _HEADING_LIKE.match(_plain(line)):
         return None
-    if _SKIP_SECTION.match(key):
-        return "skip"  # "Volunteer experience", "Education and training"
+    if _SKIP_SECTION.match(key) or _SKIP_SECTION_END.search(key):
+        return "skip"  # "Volunteer experience", "Education and training", "Invited talks"
     if any(_PROJECT_SECTION.search(part.strip()) for part in re.split(r"&|\band\b|/", key)):
         return "projects"  # "Open-source projects", "Relevant experience", "Work history"
     return None
@@ -97,8 +107,8 @@ text): a line after it that is no bullet goes on with it."""
 
 def _continuations(lines: list[str]) -> set[int]:
     """The lines that go on with the bullet above them, wrapped by a PDF's page width: a line
-    right after a bullet (or its continuation) that is no bullet or heading, starting in lower
-    case or with a sign or a digit, or after a full-width line that ends mid-sentence."""
+    right after a bullet (or its continuation) that is no bullet, heading or dates, starting in
+    lower case or with a sign or a digit, or after a full-width line that ends mid-sentence."""
     width = max((len(line.strip()) for line in lines), default=0)
     out: set[int] = set()
     previous: int | None = None
@@ -111,6 +121,8 @@ def _continuations(lines: list[str]) -> set[int]:
             and not _BULLET.match(line)
             and not _MD_HEADING.match(line)
             and _section(line) is None
+            and not _DATES_FIRST.match(_plain(line))
+            and not _dates_only(line)
         ):
             above = lines[previous].strip()
             full = len(above) >= WRAPPED * width and not above.endswith((".", "!", "?", ";", ":"))
@@ -122,6 +134,17 @@ def _continuations(lines: list[str]) -> set[int]:
     return out
 
 
+HEADING_LINES = 3
+"""An entry's heading is up to this many lines above its bullets: a company, a title, dates
+("Nubank — São Paulo" / "Senior ML Engineer" / "Apr 2022 – Present")."""
+
+
+def _dates_only(line: str) -> bool:
+    """A line of dates alone ("01.2023 - 12.2024", "Jan 2022 –", "Present")."""
+    text = _plain(line).strip(" ,")
+    return bool(text) and bool(_DATES_ONLY.fullmatch(text) or _DATE_WORDS.fullmatch(text))
+
+
 def _is_heading(lines: list[str], i: int, continuations: set[int]) -> bool:
     line = lines[i]
     if not line.strip() or _BULLET.match(line) or _TECH_LINE.match(line) or _ROLE_LINE.match(line):
@@ -129,12 +152,18 @@ def _is_heading(lines: list[str], i: int, continuations: set[int]) -> bool:
     if i in continuations:
         return False
     text = _plain(line)
-    if not text or len(text) > 120 or text.endswith((".", ",", ";")):
-        return False
+    if not re.search(r"[^\W\d_]", text) or len(text) > 120 or text.endswith((".", ",", ";")):
+        return False  # no letter in it ("========"), a sentence, or a paragraph
     if _MD_HEADING.match(line) or re.fullmatch(r"\s*(\*\*|__).+(\*\*|__)\s*", line):
         return True
-    following = [x for x in lines[i + 1 : i + 4] if x.strip()][:2]
-    return any(_BULLET.match(x) for x in following)
+    for n, x in enumerate([x for x in lines[i + 1 : i + 6] if x.strip()][:HEADING_LINES]):
+        if _BULLET.match(x):
+            return True
+        if _section(x) is not None or (
+            n > 0 and (len(_plain(x)) > 90 or _plain(x).endswith((".", ";")))
+        ):
+            return False  # a section, or a second line that is a sentence: no entry's heading
+    return False
 
 
 def _name_and_role(heading: str) -> tuple[str, str]:
@@ -144,8 +173,9 @@ def _name_and_role(heading: str) -> tuple[str, str]:
     columns = re.sub(r"\t+| {3,}", " | ", heading.strip())  # tab- or space-aligned columns
     text = re.sub(r"^(?:project\s*[:\-]\s*)", "", _plain(columns), flags=re.I)
     text = _DATES_FIRST.sub("", text)  # "2021 - present Senior ML Engineer"
+    text = re.sub(r"^(.+?\([^()]+\)),\s+", r"\1 | ", text)  # "Title (Company), Place"
     parts = [p for p in (_undated(x) for x in _SEPARATORS.split(text)) if p]
-    parts = [p for p in parts if not _QUALIFIER.fullmatch(p)] or parts
+    parts = [p for p in parts if not _QUALIFIER.fullmatch(p) and not is_place(p)] or parts
     if len(parts) > 1 and _LABEL.fullmatch(parts[0]):  # "Kaggle: <competition>"
         parts = parts[1:]
     if not parts:
@@ -162,18 +192,26 @@ def _name_and_role(heading: str) -> tuple[str, str]:
     if inside and ROLE_WORDS.search(inside):
         return first, _trailing_brackets(inside)[0]  # "Project (Role)"
     role = next((_trailing_brackets(p)[0] for p in parts[1:] if ROLE_WORDS.search(p)), "")
-    return (first, role) if role else _job_title_apart(first)
+    # "Spotify Stockholm, Sweden" / "Senior ML Engineer": the place is no part of the name
+    if role:
+        return without_place(first), without_place(role)
+    return _job_title_apart(first)
 
 
 _DATES_FIRST = re.compile(
     r"^(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d{2}\s*[\u2013\u2014-]\s*"
-    r"(?:(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d{2}|present|now|current|today)\s+(?=\S)",
+    r"(?:(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d{2}|present|now|current|today)\s+(?=\S)"
+    r"|^(?:19|20)\d{2}\s+(?=[^\W\d])",
     re.I,
 )
-"""The dates before an entry's title, as a column of dates on the left prints them."""
+"""The dates before an entry's title, as a column of dates on the left prints them ("2021 -
+present Senior ML Engineer", "2023 Swahili-ASR - Co-lead")."""
 
 _DATES_ONLY = re.compile(r"[\d./]+(?:\s*[\u2013\u2014-]\s*(?:[\d./]+|\w+))?")
 """A line of dates alone above an entry: "01.2023 - 12.2024", "03.2020 - obecnie"."""
+_WHEN = r"(?:(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d{2}|present|now|current|today)"
+_DATE_WORDS = re.compile(rf"{_WHEN}(?:\s*[\u2013\u2014-]\s*{_WHEN}?)?", re.I)
+"""Dates in words alone: "Jan 2022 –", "Present", "2017 – 2020", "Sep 2018 - May 2021"."""
 
 _QUALIFIER = re.compile(
     r"full[- ]time|part[- ]time|contract(?:or)?|freelance|remote|hybrid|on[- ]?site|internship|"
@@ -229,6 +267,10 @@ not a project that merely contains a role word ("Lead scoring model")."""
 def _job_title_apart(heading: str) -> tuple[str, str]:
     """An experience heading "Title, Company" / "Company, Title" / "Title at Company" as (the
     company, the title); any other heading unchanged, with no role."""
+    title, at, company = heading.partition(" at ")
+    if at and ROLE_WORDS.search(title) and len(title.split()) <= 6 and company.strip():
+        company = company.split(", ")[0].strip()  # "at Fintra, Boston (2019-2022)"
+        return _trailing_brackets(company)[0], title.strip()  # "<title> at <company>"
     parts = [p.strip() for p in re.split(r",\s+|\s+at\s+|\s+@\s+", heading) if p.strip()]
     titles = [p for p in parts if _JOB_TITLE.match(p)]
     others = [p for p in parts if not _JOB_TITLE.match(p)]
@@ -275,7 +317,7 @@ def _project(
 ) -> Project | None:
     """The entry whose heading is on the lines `heading` (one, or a title and a line of its
     company, place or dates), with what follows it up to `end`."""
-    titled = [i for i in heading if not _DATES_ONLY.fullmatch(_plain(lines[i]))] or heading
+    titled = [i for i in heading if not _dates_only(lines[i])] or heading
     name, role = _name_and_role(" | ".join(lines[i].strip() for i in titled))
     if not name:
         return None
@@ -286,6 +328,8 @@ def _project(
         raw = lines[i]
         if not raw.strip():
             continue
+        if _dates_only(raw):
+            continue  # the next entry's dates, on a line of their own above its title
         if i in continuations and claims:
             claims[-1] = f"{claims[-1]} {_plain(raw)}"
         elif m := _TECH_LINE.match(_plain(raw)):
@@ -307,12 +351,13 @@ def _project(
     )
 
 
-def extract_profile(lines: list[str], source: str = "") -> Profile:
-    """The projects of a resume given as lines (in order)."""
+def extract_profile(lines: list[str], source: str = "", *, wrapped: bool = True) -> Profile:
+    """The projects of a resume given as lines (in order); `wrapped`: a line may go on with the
+    bullet above it (a PDF's page wrapped it; never in a Word document)."""
     # With a "Projects" or "Experience" section, projects are only read there (the name at the
     # top of the page is not a project); without one, anywhere outside the skipped sections.
     sectioned = any(_section(line) == "projects" for line in lines)
-    continuations = _continuations(lines)
+    continuations = _continuations(lines) if wrapped else set()
     section: str | None = None
     heads: list[int] = []
     stops: list[int] = []
@@ -325,12 +370,24 @@ def extract_profile(lines: list[str], source: str = "") -> Profile:
             lines, i, continuations
         ):
             heads.append(i)
-    projects = []
+    projects: list[Project] = []
+    sections: list[int] = []  # the line of the section each project is in
     for heading in _heading_blocks(lines, heads):
         end = min([h for h in heads + stops if h > heading[-1]] or [len(lines)])
         project = _project(lines, heading, end, continuations)
-        if project is not None:
-            projects.append(project)
+        if project is None:
+            continue
+        section_line = max((s for s in stops if s < heading[0]), default=-1)
+        if (
+            projects
+            and sections[-1] == section_line
+            and projects[-1].role
+            and not project.role
+            and _JOB_TITLE.match(project.name)
+        ):  # a second title at the company above, under its line: "Machine Learning Engineer"
+            project = project.model_copy(update={"name": projects[-1].name, "role": project.name})
+        projects.append(project)
+        sections.append(section_line)
     return Profile(source=source, projects=projects)
 
 
@@ -342,7 +399,11 @@ def _heading_blocks(lines: list[str], heads: list[int]) -> list[list[int]]:
     for i in heads:
         previous = blocks[-1][-1] if blocks else None
         between = lines[previous + 1 : i] if previous is not None else None
-        if between is not None and not any(x.strip() for x in between) and len(blocks[-1]) < 2:
+        if (
+            between is not None
+            and not any(x.strip() for x in between)
+            and len(blocks[-1]) < HEADING_LINES
+        ):
             blocks[-1].append(i)
         else:
             blocks.append([i])

@@ -12,12 +12,13 @@ def import_cv(file: str) -> tuple[Profile, Path]:
     """Read, extract and store a resume; (profile, where it is kept). UsageError when the file
     cannot be read or holds no project."""
     from agent.cv.extract import extract_profile
-    from agent.cv.read import read_lines
+    from agent.cv.read import read_resume
     from agent.cv.store import save_profile
     from agent.errors import UsageError
 
     path = Path(file).expanduser()
-    profile = extract_profile(read_lines(path), source=path.name)
+    text = read_resume(path)
+    profile = extract_profile(text.lines, source=path.name, wrapped=text.wrapped)
     if not profile.projects:
         raise UsageError(
             f"{path}: no project found (a project is a heading or short line followed by "

@@ -4,6 +4,7 @@ naming it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from agent.documents import decode_text, document_kind, document_lines
@@ -12,7 +13,19 @@ from agent.errors import UsageError
 MAX_BYTES = 5_000_000
 
 
+@dataclass(frozen=True)
+class ResumeText:
+    lines: list[str]
+    wrapped: bool
+    """Whether a long line may have been wrapped by the page (a PDF, a text file), so a line
+    can go on with the bullet above it; a Word paragraph is never wrapped."""
+
+
 def read_lines(path: Path) -> list[str]:
+    return read_resume(path).lines
+
+
+def read_resume(path: Path) -> ResumeText:
     if path.is_dir():
         raise UsageError(
             f"{path}: is a folder; give the resume file itself (PDF, Word, Markdown, text)"
@@ -23,8 +36,8 @@ def read_lines(path: Path) -> list[str]:
         raise UsageError(f"{path}: larger than 5 MB; is this a resume?")
     data = path.read_bytes()
     if (kind := document_kind(path, data[:8])) is not None:
-        return document_lines(path, kind)
+        return ResumeText(document_lines(path, kind), wrapped=kind == "pdf")
     try:
-        return decode_text(data).splitlines()
+        return ResumeText(decode_text(data).splitlines(), wrapped=True)
     except UnicodeDecodeError:
         raise UsageError(f"{path}: not a text, Markdown, Word or PDF file") from None

@@ -178,6 +178,9 @@ def test_a_folded_answer_keeps_its_time():
     assert turn.metrics["speaking_time"] == 8.0 and turn.metrics["time_to_first_word"] == 1.0
     assert turn.metrics["long_pauses"] == 1
     assert turn.metrics["words_per_minute"] == round(10 / (8 / 60), 1)
+    silent = _turn("Okay.", "", 3)  # an interjection nobody answered keeps the answer's time
+    (same,) = tidy(ParsedText([first, silent])).turns
+    assert same.seconds == 6.0 and same.metrics == first.metrics
 
 
 def test_the_command_says_what_it_left_out(tmp_path, run_viva):

@@ -187,6 +187,8 @@ def _fold_clarifications(turns: list[ImportedTurn]) -> list[ImportedTurn]:
 
 def _joined(turn: ImportedTurn, more: ImportedTurn) -> ImportedTurn:
     """`turn` with the candidate's words of `more` added to its answer (and its time)."""
+    if not more.answer.strip():
+        return turn  # an interjection nobody answered: nothing to add
     answer = " ".join(part for part in (turn.answer, more.answer) if part)
     if turn.seconds is None or more.seconds is None:
         return replace(turn, answer=answer, seconds=None, metrics=None)

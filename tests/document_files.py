@@ -37,6 +37,20 @@ def write_pdf(
             text = _escaped(text.format(page=number, pages=len(pages)))
             ops += ["BT", "/F1 8 Tf", "270 30 Td", f"({text}) Tj", "ET"]
         streams.append("\n".join(ops).encode("cp1252", errors="replace"))
+    _write_pages(path, streams)
+
+
+def write_pdf_drawn(path: Path, pieces: list[tuple[float, float, str]]) -> None:
+    """A one-page PDF whose pieces of text are drawn at (x, y) in the order given, as a layout
+    tool draws a right-aligned date before the words on its left."""
+    ops = []
+    for x, y, text in pieces:
+        ops += ["BT", "/F1 10 Tf", f"{x} {y} Td", f"({_escaped(text)}) Tj", "ET"]
+    _write_pages(path, ["\n".join(ops).encode("cp1252", errors="replace")])
+
+
+def _write_pages(path: Path, streams: list[bytes]) -> None:
+    pages = streams
     first_page = 4  # objects: catalog, pages, font, then a page and its contents per page
     kids = " ".join(f"{first_page + 2 * i} 0 R" for i in range(len(pages)))
     objects = [

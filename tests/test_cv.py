@@ -444,3 +444,25 @@ def test_a_pdf_company_line_with_its_place_and_a_place_line():
         ("Spotify", "Senior Machine Learning Engineer", 1),
         ("Amazon Web Services", "Applied Scientist II", 1),
     ]
+
+
+def test_a_pdf_line_drawn_right_to_left_reads_left_to_right(tmp_path):
+    """A resume tool that prints the right-aligned dates before the company on their line: the
+    text layer read in drawing order ran them together ("Sep 2020 – presentAllegro")."""
+    from document_files import write_pdf_drawn
+
+    path = tmp_path / "cv.pdf"
+    write_pdf_drawn(
+        path,
+        [
+            (40, 800, "EXPERIENCE"),
+            (440, 780, "Sep 2020 – present"),
+            (40, 780, "Allegro — Warsaw, Poland"),
+            (40, 766, "Senior Machine Learning Engineer"),
+            (40, 752, "• Led the multilingual product-title model serving 20M offers a day."),
+        ],
+    )
+    lines = read_lines(path)
+    assert lines[1] == "Allegro — Warsaw, Poland\tSep 2020 – present"
+    (project,) = extract_profile(lines).projects
+    assert (project.name, project.role) == ("Allegro", "Senior Machine Learning Engineer")

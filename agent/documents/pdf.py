@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from agent.errors import UsageError
 
@@ -25,7 +26,7 @@ def pdf_lines(path: Path) -> list[str]:
                 f"{path}: the PDF is locked with a password: open it and save or print an "
                 "unlocked copy"
             )
-        pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
+        pages = [page_text(page).splitlines() for page in reader.pages]
     except DependencyError as exc:  # AES without cryptography (an install without its extra)
         raise UsageError(
             f"{path}: the PDF is encrypted and cannot be opened here ({exc}): save or print an "
@@ -34,6 +35,44 @@ def pdf_lines(path: Path) -> list[str]:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise UsageError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from None
     return [line for page in _without_page_furniture(pages) for line in page]
+
+
+def page_text(page: Any) -> str:
+    """A page's text as pypdf reads it in drawing order, except that a line whose pieces were
+    drawn right to left is put back in reading order with a tab between its pieces: a resume
+    tool that prints the right-aligned dates first gave "Sep 2020 – presentAllegro"; now
+    "Allegro\tSep 2020 – present"."""
+    pieces: list[tuple[str, float | None, float | None]] = []
+
+    def seen(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        placed = text.strip() and "\n" not in text
+        x = cm[4] + tm[4] * cm[0] if placed else None
+        y = cm[5] + tm[5] * cm[3] if placed else None
+        pieces.append((text, x, y))
+
+    text = page.extract_text(visitor_text=seen) or ""
+    if "".join(t for t, _, _ in pieces) != text:
+        return text  # pypdf said more than it showed the visitor: keep its text as it is
+    lines: list[list[tuple[str, float | None, float | None]]] = [[]]
+    for piece in pieces:
+        if "\n" in piece[0]:
+            head, _, tail = piece[0].rpartition("\n")
+            lines[-1].append((head + "\n", None, None))
+            lines.append([(tail, None, None)] if tail else [])
+        else:
+            lines[-1].append(piece)
+    return "".join(_in_reading_order(line) for line in lines)
+
+
+def _in_reading_order(line: list[tuple[str, float | None, float | None]]) -> str:
+    placed = [(x, y, t) for t, x, y in line if x is not None and y is not None]
+    same_line = placed and max(y for _, y, _ in placed) - min(y for _, y, _ in placed) < 1
+    backwards = any(b[0] < a[0] - 1 for a, b in zip(placed, placed[1:], strict=False))
+    if not (same_line and backwards):
+        return "".join(t for t, _, _ in line)
+    end = "\n" if line and line[-1][0].endswith("\n") else ""
+    ordered = [t.strip() for _, _, t in sorted(placed, key=lambda p: p[0])]
+    return "\t".join(ordered) + end
 
 
 EDGE = 3

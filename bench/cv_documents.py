@@ -43,12 +43,18 @@ def main() -> None:
         except UsageError as exc:
             print(f"  REFUSED  {case['file']}: {exc}")
             projects = []
-        by_name = {_norm(p.name): p for p in projects}
+        by_name: dict[str, list] = {}
+        for p in projects:  # several roles at one company: one entry each, in order
+            by_name.setdefault(_norm(p.name), []).append(p)
         wanted = {_norm(e["name"]) for e in case["entries"]}
         right = True
         for entry in case["entries"]:
             entries += 1
-            project = by_name.get(_norm(entry["name"]))
+            same = by_name.get(_norm(entry["name"])) or []
+            project = next((p for p in same if _norm(p.role) == _norm(entry["role"])), None)
+            project = project or (same[0] if same else None)
+            if project is not None:
+                same.remove(project)
             ok = project is not None
             role_ok = ok and _norm(project.role) == _norm(entry["role"])
             bullets_ok = ok and len(project.claims) == entry["bullets"]

@@ -466,3 +466,34 @@ def test_a_pdf_line_drawn_right_to_left_reads_left_to_right(tmp_path):
     assert lines[1] == "Allegro — Warsaw, Poland\tSep 2020 – present"
     (project,) = extract_profile(lines).projects
     assert (project.name, project.role) == ("Allegro", "Senior Machine Learning Engineer")
+
+
+def test_entries_in_more_templates():
+    """Headings with a description line before the bullets, dates on lines of their own,
+    '▸' and a PDF's glyph-less bullet ('\\x7f'); a city after a company with a comma, but not
+    a company's legal form."""
+    lines = [
+        "Employment",
+        "Principal MLOps Engineer | Flutterwave | Lagos, Nigeria",
+        "May 2022 – Present",
+        "Highlights: Own the ML platform strategy for fraud and risk across 34 markets.",
+        "–  Designed a multi-region feature store with 15 ms p95 online reads.",
+        "Flipkart, Bengaluru\tMar 2021 – Present",
+        "Senior Machine Learning Engineer",
+        "▸ Led a team of 5 engineers rebuilding query understanding.",
+        "Block, Inc.\tSan Francisco, CA",
+        "Machine Learning Engineer\t2019 – 2021",
+        "- Built the Cash App fraud features.",
+        "NVIDIA",
+        " Warsaw, Poland",
+        "Deep Learning Software Intern",
+        " Jul 2024 – Dec 2024",
+        "\x7f Added INT8 calibration to the PyTorch exporter.",
+    ]
+    found = [(p.name, p.role, len(p.claims)) for p in extract_profile(lines).projects]
+    assert found == [
+        ("Flutterwave", "Principal MLOps Engineer", 2),
+        ("Flipkart", "Senior Machine Learning Engineer", 1),
+        ("Block, Inc.", "Machine Learning Engineer", 1),
+        ("NVIDIA", "Deep Learning Software Intern", 1),
+    ]

@@ -45,7 +45,12 @@ TECHNOLOGIES = (
     "dual encoder", "cross-encoder", "A/B test", "gRPC", "FastAPI", "Flask", "React", "OpenCV",
     "DALI", "FlashAttention", "ZeRO", "NVLink", "InfiniBand", "INT8", "FP8", "Nsight",
 )  # fmt: skip
-_BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2023\u25e6\u2013\u25aa>]|\d{1,2}[.)])\s+")
+_BULLET = re.compile(
+    r"^\s*(?:[-*\u2022\u00b7\u2023\u25e6\u2013\u25aa>\u25b8\u25ba\u27a2\u2713\u2714\u25c6\u25a0"
+    r"\u25cf\u2219\u2043\x7f]|\d{1,2}[.)])\s+"
+)
+"""A bullet's mark: dashes, dots, arrows, squares, a check, a number; '\x7f' is a PDF's bullet
+glyph that has no character (reportlab's)."""
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _DECOR = re.compile(r"[*_`#]+")
 _SEPARATORS = re.compile(r"\s+[|/\u2014\u2013\u00b7\u2022-]\s+|\s*\|\s*|:\s+(?=[A-Z])")
@@ -156,13 +161,22 @@ def _is_heading(lines: list[str], i: int, continuations: set[int]) -> bool:
         return False  # no letter in it ("========"), a sentence, or a paragraph
     if _MD_HEADING.match(line) or re.fullmatch(r"\s*(\*\*|__).+(\*\*|__)\s*", line):
         return True
-    for n, x in enumerate([x for x in lines[i + 1 : i + 6] if x.strip()][:HEADING_LINES]):
+    # The bullets start within a few lines: more heading lines (dates do not count), and at
+    # most one line of description ("Highlights: ...", "Platform team of 9.").
+    headings = sentences = 0
+    for x in [x for x in lines[i + 1 : i + 8] if x.strip()]:
         if _BULLET.match(x):
             return True
-        if _section(x) is not None or (
-            n > 0 and (len(_plain(x)) > 90 or _plain(x).endswith((".", ";")))
-        ):
-            return False  # a section, or a second line that is a sentence: no entry's heading
+        if _section(x) is not None:
+            return False
+        if _dates_only(x):
+            continue
+        if len(_plain(x)) > 90 or _plain(x).endswith((".", ";")):
+            sentences += 1
+        else:
+            headings += 1
+        if sentences > 1 or headings + sentences >= HEADING_LINES:
+            return False
     return False
 
 
@@ -194,7 +208,7 @@ def _name_and_role(heading: str) -> tuple[str, str]:
     role = next((_trailing_brackets(p)[0] for p in parts[1:] if ROLE_WORDS.search(p)), "")
     # "Spotify Stockholm, Sweden" / "Senior ML Engineer": the place is no part of the name
     if role:
-        return without_place(first), without_place(role)
+        return _without_city(without_place(first)), without_place(role)
     return _job_title_apart(first)
 
 
@@ -262,6 +276,22 @@ _JOB_TITLE = re.compile(
 )
 """A whole part that is a job title ("Senior ML Engineer", "Research Intern", "Head of ML"),
 not a project that merely contains a role word ("Lead scoring model")."""
+
+
+_COMPANY_SUFFIX = re.compile(
+    r"inc\.?|llc|ltd\.?|limited|gmbh|ag|se|sa|s\.a\.|plc|co\.|corp\.?|bv|b\.v\.|pvt\.? ltd\.?|"
+    r"srl|s\.r\.l\.|oy|ab|as|kk|k\.k\.|pte\.? ltd\.?",
+    re.I,
+)
+
+
+def _without_city(name: str) -> str:
+    """An organisation written with its city after a comma, when its role is told apart
+    ("Flipkart, Bengaluru" -> "Flipkart"); a company's legal form stays ("Block, Inc.")."""
+    head, comma, tail = name.rpartition(", ")
+    if comma and re.fullmatch(r"[A-Z][\w'.-]+", tail) and not _COMPANY_SUFFIX.fullmatch(tail):
+        return head
+    return name
 
 
 def _job_title_apart(heading: str) -> tuple[str, str]:
@@ -402,7 +432,10 @@ def _heading_blocks(lines: list[str], heads: list[int]) -> list[list[int]]:
         if (
             between is not None
             and not any(x.strip() for x in between)
-            and len(blocks[-1]) < HEADING_LINES
+            and (
+                _dates_only(lines[i])  # dates join the heading above them, whatever its size
+                or sum(not _dates_only(lines[j]) for j in blocks[-1]) < HEADING_LINES
+            )
         ):
             blocks[-1].append(i)
         else:

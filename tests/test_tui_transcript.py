@@ -43,7 +43,11 @@ async def test_import_a_transcript_from_home_then_its_debrief_opens(tmp_path):
         def shown() -> str:
             return "\n".join(widget_text(w) for w in screen.query(Static))
 
-        await wait_for(pilot, lambda: "loading" not in shown(), timeout=60, what="the report")
+        # The report is shown once it is loaded: before the screen has composed its widgets
+        # there is no text at all, so wait for some, and for no "loading" in it.
+        await wait_for(
+            pilot, lambda: shown() and "loading" not in shown(), timeout=60, what="the report"
+        )
         assert QUESTION_1 in shown() and ANSWER_1 in shown()
 
 

@@ -77,6 +77,18 @@ async def test_question_is_spoken_cut_off_by_the_talk_key_and_repeated(
     assert sum(w in heard for w in words) >= len(words) // 2, heard
 
 
+async def first_question_said(pilot, screen) -> None:
+    """Wait until the first question has been heard and has ended (right after the screen
+    settles the voice may not have started yet: 'not speaking' alone would pass at once)."""
+    await wait_until(
+        pilot,
+        lambda: screen.speaker is not None and screen.speaker.first_audio_seconds is not None,
+        60,
+        "the first question's audio",
+    )
+    await wait_until(pilot, lambda: not screen.speaking, 60, "the first question")
+
+
 @pytest.fixture
 def headphones(virtual_mic, monkeypatch):  # noqa: F811
     """A second null sink as the output: the microphone (virtspk's monitor) does not hear the
@@ -106,7 +118,7 @@ async def test_hands_free_talking_over_the_interviewer_cuts_it_off(viva_home, he
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         screen = app.screen
-        await wait_until(pilot, lambda: not screen.speaking, 60, "the first question")
+        await first_question_said(pilot, screen)
         await pilot.press("ctrl+f")  # hands-free: recording starts with each question
         await wait_until(pilot, lambda: screen.recording, 20, "the recorder to start")
         await pilot.press("ctrl+r")  # the question again, said while the microphone listens
@@ -160,7 +172,7 @@ async def test_streamed_follow_up_is_spoken_from_its_first_sentence(
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         screen = app.screen
-        await wait_until(pilot, lambda: not screen.speaking, 60, "the first question")
+        await first_question_said(pilot, screen)
         monitor = record_monitor(virtual_mic, tmp_path / "follow-up.wav")
         box = screen.query_one("#answer", TextArea)
         box.focus()

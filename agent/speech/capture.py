@@ -394,11 +394,10 @@ class Recorder:
             try:
                 if resampler is not None:
                     block = resampler(block)
-                gate = self.gate
-                gated = gate is not None and gate.closed  # the interviewer speaks
+                gate = self.gate if self.gate is not None and self.gate.closed else None
                 # Every block is scored once, in order (the scorer keeps a partial frame).
-                probs = self._scorer(block) if gated or not self._ended.is_set() else []
-                if gate is not None and gated:
+                probs = self._scorer(block) if gate is not None or not self._ended.is_set() else []
+                if gate is not None:  # the interviewer speaks
                     block, probs = _through_gate(gate, block, probs)
                 wav.write(block)
                 self._frames += len(block)

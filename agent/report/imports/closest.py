@@ -63,6 +63,7 @@ class QuestionIndex:
         }
         self._rarest = math.log(len(self.rubrics) + 1) + 1
         """A word in no name weighs most: the question is about something no name says."""
+        self._name_mass = [self._mass(name) for name in self._names]
         self._encoder: Any = None
         self._vectors: list[Any] = []  # per rubric, its texts' sentence embeddings
         self._loaded = False
@@ -84,23 +85,24 @@ class QuestionIndex:
             ]
             if found := self._best(blended, MATCH_THRESHOLD):
                 return found
-        if found := self._best([self._by_name(stems, n) for n in self._names], WORDS_THRESHOLD):
+        if found := self._best(self._by_name(stems), WORDS_THRESHOLD):
             return found
         if meaning is None:
             shared = [max(_shared_words(stems, s) for s in texts) for texts in self._stems]
             return self._best(shared, WORDS_THRESHOLD)
         return None
 
-    def _by_name(self, question: set[str], name: set[str]) -> float:
-        """Cosine of the two sets of content-word stems, each stem weighted by its rarity among
-        the bank's names (squared, as in a tf-idf cosine)."""
-        if not question or not name:
-            return 0.0
+    def _by_name(self, question: set[str]) -> list[float]:
+        """Per rubric, the cosine of the question's content-word stems with its name's, each
+        stem weighted by its rarity among the bank's names (squared, as in a tf-idf cosine)."""
+        asked = self._mass(question)
+        return [
+            self._mass(question & name) / math.sqrt(asked * mass) if asked and mass else 0.0
+            for name, mass in zip(self._names, self._name_mass, strict=True)
+        ]
 
-        def mass(stems: set[str]) -> float:
-            return sum(self._rarity.get(s, self._rarest) ** 2 for s in stems)
-
-        return mass(question & name) / math.sqrt(mass(question) * mass(name))
+    def _mass(self, stems: set[str]) -> float:
+        return sum(self._rarity.get(s, self._rarest) ** 2 for s in stems)
 
     def _best(self, scores: list[float], threshold: float) -> tuple[Rubric, float] | None:
         best = max(range(len(scores)), key=scores.__getitem__)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from agent.cv.model import Profile, Project
-from agent.cv.places import is_place, without_place
+from agent.cv.places import is_place, without_city, without_place
 
 SKIP_SECTIONS = {
     "education", "skills", "technical skills", "summary", "profile", "about", "about me",
@@ -208,7 +208,7 @@ def _name_and_role(heading: str) -> tuple[str, str]:
     role = next((_trailing_brackets(p)[0] for p in parts[1:] if ROLE_WORDS.search(p)), "")
     # "Spotify Stockholm, Sweden" / "Senior ML Engineer": the place is no part of the name
     if role:
-        return _without_city(without_place(first)), without_place(role)
+        return without_city(without_place(first)), without_place(role)
     return _job_title_apart(first)
 
 
@@ -276,22 +276,6 @@ _JOB_TITLE = re.compile(
 )
 """A whole part that is a job title ("Senior ML Engineer", "Research Intern", "Head of ML"),
 not a project that merely contains a role word ("Lead scoring model")."""
-
-
-_COMPANY_SUFFIX = re.compile(
-    r"inc\.?|llc|ltd\.?|limited|gmbh|ag|se|sa|s\.a\.|plc|co\.|corp\.?|bv|b\.v\.|pvt\.? ltd\.?|"
-    r"srl|s\.r\.l\.|oy|ab|as|kk|k\.k\.|pte\.? ltd\.?",
-    re.I,
-)
-
-
-def _without_city(name: str) -> str:
-    """An organisation written with its city after a comma, when its role is told apart
-    ("Flipkart, Bengaluru" -> "Flipkart"); a company's legal form stays ("Block, Inc.")."""
-    head, comma, tail = name.rpartition(", ")
-    if comma and re.fullmatch(r"[A-Z][\w'.-]+", tail) and not _COMPANY_SUFFIX.fullmatch(tail):
-        return head
-    return name
 
 
 def _job_title_apart(heading: str) -> tuple[str, str]:

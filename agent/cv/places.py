@@ -1,6 +1,7 @@
 """A place written after an organisation's name on a resume: "Spotify Stockholm, Sweden" is
 Spotify, "Acme AI San Francisco, CA" is Acme AI. A place is a city and a country, a US state or
-a Canadian province; the city is one word or one of the common two-word ones."""
+a Canadian province; the city is one word or one of the common two-word ones. A city alone
+after a comma ("Flipkart, Bengaluru") is one too, when the title is told apart."""
 
 from __future__ import annotations
 
@@ -43,3 +44,19 @@ def without_place(name: str) -> str:
     -> 'Spotify'); unchanged when no place ends it, or nothing would be left."""
     m = _PLACE_AFTER.match(name.strip())
     return m.group("name").rstrip(" ,") if m else name
+
+
+_COMPANY_SUFFIX = re.compile(
+    r"inc\.?|llc|ltd\.?|limited|gmbh|ag|se|sa|s\.a\.|plc|co\.|corp\.?|bv|b\.v\.|pvt\.? ltd\.?|"
+    r"srl|s\.r\.l\.|oy|ab|as|kk|k\.k\.|pte\.? ltd\.?",
+    re.I,
+)
+
+
+def without_city(name: str) -> str:
+    """An organisation written with its city after a comma, when its role is told apart
+    ("Flipkart, Bengaluru" -> "Flipkart"); a company's legal form stays ("Block, Inc.")."""
+    head, comma, tail = name.rpartition(", ")
+    if comma and re.fullmatch(r"[A-Z][\w'.-]+", tail) and not _COMPANY_SUFFIX.fullmatch(tail):
+        return head
+    return name

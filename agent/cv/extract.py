@@ -171,7 +171,8 @@ def _is_heading(lines: list[str], i: int, continuations: set[int]) -> bool:
             return False
         if _dates_only(x):
             continue
-        if len(_plain(x)) > 90 or _plain(x).endswith((".", ";")):
+        plain = _plain(x)
+        if len(plain) > 90 or plain.endswith((".", ";")):
             sentences += 1
         else:
             headings += 1

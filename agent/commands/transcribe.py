@@ -7,16 +7,10 @@ import argparse
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "file", metavar="FILE", help="audio or video file (any format FFmpeg/PyAV reads)"
+        "file", metavar="FILE", help="audio or video file (any format FFmpeg reads)"
     )
-    parser.add_argument(
-        "--question",
-        metavar="ID",
-        help="rubric id: its terms join the ML glossary so Whisper spells them right",
-    )
-    parser.add_argument(
-        "--json", action="store_true", help="print the transcript and metrics as JSON"
-    )
+    parser.add_argument("--question", metavar="ID", help="rubric id; its terms guide the spelling")
+    parser.add_argument("--json", action="store_true", help="print transcript and metrics as JSON")
     parser.add_argument(
         "--model",
         dest="whisper_model",

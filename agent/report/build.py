@@ -36,6 +36,12 @@ if TYPE_CHECKING:
     from agent.sessions.store import QuestionRecord, SessionRecord
 
 
+COPIED_FROM_RECORD = (
+    "session_id", "started", "ended", "status", "end_reason", "track", "mode", "policy", "grader"
+)  # fmt: skip
+"""The report's header fields that are the session record's, as they are."""
+
+
 def build_session_report(
     record: SessionRecord,
     *,
@@ -70,15 +76,7 @@ def build_session_report(
         )
     plan = list(record.plan)
     return SessionReport(
-        session_id=record.session_id,
-        started=record.started,
-        ended=record.ended,
-        status=record.status,
-        end_reason=record.end_reason,
-        track=record.track,
-        mode=record.mode,
-        policy=record.policy,
-        grader=record.grader,
+        **{name: getattr(record, name) for name in COPIED_FROM_RECORD},
         overall=mean_score(q.score for q in questions),
         answered=record.answered,
         asked=len(record.questions),

@@ -148,10 +148,14 @@ def check_providers(settings: Any) -> list[CheckResult]:
 
 
 def _reach_hint(provider: Any, exc: ProviderError) -> str:
-    cause = exc.cause.lower()
-    if "401" in cause or "api key" in cause:
+    # Read from the opening words agent.llm.errors gives each cause: the URL, the model's name and
+    # the server's own message come later in it and may hold "401" (a port) or "refused".
+    cause = exc.cause
+    if cause.startswith("the server refused the API key (HTTP 401)"):
         return "set a valid API key in the preset's variable (e.g. OPENAI_API_KEY) or VIVA_API_KEY"
-    if "refused" in cause or "no answer" in cause or "cannot connect" in cause:
+    if cause.startswith("not found (HTTP 404)"):
+        return "check the base URL (usually ends in /v1) and the model name"
+    if cause.startswith(("connection refused", "cannot connect", "no answer")):
         starts = {
             "llamacpp": "python -m llama_cpp.server --model <file.gguf> --port 8080",
             "ollama": "ollama serve",
@@ -164,8 +168,6 @@ def _reach_hint(provider: Any, exc: ProviderError) -> str:
             start
             + "or point Viva elsewhere with --base-url / base_url, or unset provider for offline mode"
         )
-    if "404" in cause:
-        return "check the base URL (usually ends in /v1) and the model name"
     return "check the provider settings with 'viva config show'"
 
 

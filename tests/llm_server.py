@@ -187,7 +187,8 @@ class FakeOpenAI:
     Streamed requests (stream=true) get `content` split at spaces, or exactly as the pieces in
     "chunks": [...] (with "delay": seconds between them), then a finish_reason chunk and [DONE];
     "break_after": n closes the connection after n pieces (no finish_reason, no [DONE]).
-    `requests` records (path, json body) of every request.
+    `requests` records (path, json body) of every request; `models_status` makes GET /models
+    fail with that status.
     """
 
     def __init__(self, model: str = "fake-model", default: str = "hello"):
@@ -195,6 +196,8 @@ class FakeOpenAI:
         self.default = default
         self.script: deque[dict[str, Any]] = deque()
         self.requests: list[tuple[str, Any]] = []
+        self.models_status: int | None = None
+        """Set to an HTTP error status that GET /models answers with (e.g. 401)."""
         self.release = threading.Event()
         self._lock = threading.Lock()
         fake = self
@@ -226,7 +229,9 @@ class FakeOpenAI:
 
             def do_GET(self) -> None:
                 fake.requests.append((self.path, None))
-                if self.path.rstrip("/").endswith("/models"):
+                if self.path.rstrip("/").endswith("/models") and fake.models_status:
+                    self._send(fake.models_status, b'{"error": {"message": "refused"}}')
+                elif self.path.rstrip("/").endswith("/models"):
                     body = {
                         "object": "list",
                         "data": [{"id": fake.model, "object": "model", "owned_by": "me"}],

@@ -85,6 +85,45 @@ def test_closed_port_names_url_and_exits_1_quickly(run_viva):
     assert elapsed < 20, elapsed  # includes loading the whisper model
 
 
+def _closed_port_among(ports: range) -> int:
+    import socket
+
+    for port in ports:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.fail(f"no free port in {ports}")
+
+
+@pytest.mark.parametrize("ports", [range(40100, 40200), range(40400, 40500)])
+def test_a_port_with_401_or_404_in_it_still_gets_start_the_server(
+    doctor, skip_whisper, viva_home, ports
+):
+    # The hint once looked for a bare "401" (or "404") anywhere in the cause, URL included: a
+    # refused connection to port 40123 was told to set an API key.
+    url = f"http://127.0.0.1:{_closed_port_among(ports)}/v1"
+    out = doctor("--json", "--provider", "llamacpp", "--base-url", url)
+    assert out.returncode == 1
+    provider = rows(out)["provider (interviewer, grader)"]
+    assert url in provider["detail"] and "connection refused" in provider["detail"]
+    assert provider["hint"].startswith("start the server"), provider["hint"]
+
+
+@pytest.mark.parametrize(("status", "hint"), [(401, "API key"), (404, "base URL")])
+def test_a_refused_key_or_a_wrong_path_gets_its_own_hint(
+    doctor, fake_llm, skip_whisper, status, hint
+):
+    fake_llm.models_status = status
+    out = doctor("--json", "--provider", "custom", "--base-url", fake_llm.base_url, "--model", "m")
+    assert out.returncode == 1
+    provider = rows(out)["provider (interviewer, grader)"]
+    assert f"HTTP {status}" in provider["detail"]
+    assert hint in provider["hint"], provider["hint"]
+
+
 def test_detects_and_remembers_the_structured_mode(doctor, fake_llm, skip_whisper):
     # json_schema refused like llama-cpp-python does; json_object then works.
     fake_llm.push(

@@ -148,14 +148,13 @@ def check_providers(settings: Any) -> list[CheckResult]:
 
 
 def _reach_hint(provider: Any, exc: ProviderError) -> str:
-    # Read from the opening words agent.llm.errors gives each cause: the URL, the model's name and
-    # the server's own message come later in it and may hold "401" (a port) or "refused".
-    cause = exc.cause
-    if cause.startswith("the server refused the API key (HTTP 401)"):
+    if exc.status == 401:
         return "set a valid API key in the preset's variable (e.g. OPENAI_API_KEY) or VIVA_API_KEY"
-    if cause.startswith("not found (HTTP 404)"):
+    if exc.status == 404:
         return "check the base URL (usually ends in /v1) and the model name"
-    if cause.startswith(("connection refused", "cannot connect", "no answer")):
+    # A cause as agent.llm.errors opens it for a server that did not answer (the URL and the
+    # server's own words come later in it, and may hold "refused" or a port such as 40123).
+    if exc.cause.startswith(("connection refused", "cannot connect", "no answer")):
         starts = {
             "llamacpp": "python -m llama_cpp.server --model <file.gguf> --port 8080",
             "ollama": "ollama serve",

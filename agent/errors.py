@@ -42,12 +42,15 @@ class ProviderError(VivaError):
         *,
         attempts: int = 1,
         last_output: str | None = None,
+        status: int | None = None,
     ):
         self.base_url = base_url
         self.model = model
         self.cause = cause
         self.attempts = attempts
         self.last_output = last_output
+        self.status = status
+        """The HTTP status the server answered with, when it answered with an error."""
         super().__init__(f"LLM provider {base_url} (model {model!r}) failed: {cause}")
 
 

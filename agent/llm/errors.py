@@ -145,6 +145,7 @@ def provider_error(
     *,
     attempts: int = 1,
     last_output: str | None = None,
+    status: int | None = None,
     kind: type[ProviderError] = ProviderError,
 ) -> ProviderError:
     """The error for `provider`, with any key scrubbed from `cause`."""
@@ -154,6 +155,7 @@ def provider_error(
         scrub(cause, provider.api_key.get_secret_value()),
         attempts=attempts,
         last_output=last_output,
+        status=status,
     )
 
 
@@ -222,4 +224,4 @@ def final_error(
         cause += f" (gave up after {attempts} attempts)"
     elif reason == "streaming":
         cause = "the stream broke off: " + cause
-    return provider_error(p, cause, attempts=attempts)
+    return provider_error(p, cause, attempts=attempts, status=status)

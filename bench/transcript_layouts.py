@@ -96,9 +96,8 @@ def main() -> None:
             mark = "ok" if whole else f"{right}/{len(expected)} turns, {len(found)} read"
             if read.guessed_roles:
                 guessed += 1
-                said = re.match(r"Read '(.+?)' as the interviewer", read.guessed_roles)
                 known = speakers.interviewer  # a case that names nobody cannot be judged
-                if known and (said is None or said.group(1).lower() not in known):
+                if known and read.guessed_roles.interviewer.lower() not in known:
                     wrong_roles += 1
                     mark = "WRONG ROLES " + mark
             print(f"  {mark:<24} {case['file']:<28} {case['layout'][:50]}")

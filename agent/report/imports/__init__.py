@@ -147,7 +147,7 @@ def read_transcript(
         closing=parsed.closing,
         small_talk=parsed.small_talk,
         lines_of=_lines_of(document) if document else "",
-        guessed_roles=guessed.sentence() if guessed is not None else None,
+        guessed_roles=guessed,
     )
 
 

@@ -143,6 +143,26 @@ class ParsedText:
     last answer (conversation.tidy)."""
 
 
+@dataclass(frozen=True)
+class GuessedRoles:
+    """Which numbered voice ('Speaker 1') an import read as the interviewer, and why
+    (agent.report.imports.roles)."""
+
+    interviewer: str
+    candidate: str
+    questions: int
+    """How many of the interviewer's turns ask something (a '?'): the reason for the guess."""
+    turns: int
+
+    def sentence(self) -> str:
+        return (
+            f"Read {self.interviewer!r} as the interviewer and {self.candidate!r} as the "
+            f"candidate: {self.interviewer!r} asks the questions ({self.questions} of "
+            f"{self.turns} turns hold a '?'). If that is wrong, import again with "
+            f"--interviewer {self.candidate!r} --candidate {self.interviewer!r}."
+        )
+
+
 @dataclass
 class ImportedTranscript:
     path: Path
@@ -158,13 +178,14 @@ class ImportedTranscript:
     """For a PDF or Word file, what its line numbers count: ' of the text read from the PDF'."""
     small_talk: tuple[int, ...] = ()
     """The lines of the small talk left out before the first question or after the last answer."""
-    guessed_roles: str | None = None
-    """Which numbered voice ('Speaker 1') was read as the interviewer and why, as a sentence."""
+    guessed_roles: GuessedRoles | None = None
+    """Which numbered voice ('Speaker 1') was read as the interviewer, when the file only
+    numbers its voices."""
 
     def notices(self) -> list[str]:
         """What the user should know of the import, in sentences: who was taken for whom when
         the file only numbers its voices, and what it left out of the file."""
-        said = [self.guessed_roles] if self.guessed_roles else []
+        said = [self.guessed_roles.sentence()] if self.guessed_roles else []
         if self.skipped is not None:
             first, last = self.skipped
             lines = f"line {first}" if first == last else f"lines {first}-{last}"

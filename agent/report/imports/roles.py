@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from agent.report.imports.model import ParsedText, Speakers, TranscriptError
+from agent.report.imports.model import GuessedRoles, ParsedText, Speakers, TranscriptError
 
 NUMBERED_VOICE = re.compile(
     r"^[\s\d:.,\[\]()>*#-]*(?:<v\s+|\[|\()?((?:speaker|spk)[ _-]?(?:\d{1,2}|[a-z]))\b",
@@ -20,23 +19,6 @@ NUMBERED_VOICE = re.compile(
 )
 """A numbered voice at the start of a line, after a time or a bracket: 'Speaker 1 (00:00):',
 '[SPEAKER_01]:', '(speaker 0)', '00:01:02 Speaker A', '**Speaker 2:**', '<v Speaker 1>'."""
-
-
-@dataclass(frozen=True)
-class GuessedRoles:
-    interviewer: str
-    candidate: str
-    questions: int
-    """How many of the interviewer's turns ask something (a '?'): the reason for the guess."""
-    turns: int
-
-    def sentence(self) -> str:
-        return (
-            f"Read {self.interviewer!r} as the interviewer and {self.candidate!r} as the "
-            f"candidate: {self.interviewer!r} asks the questions ({self.questions} of "
-            f"{self.turns} turns hold a '?'). If that is wrong, import again with "
-            f"--interviewer {self.candidate!r} --candidate {self.interviewer!r}."
-        )
 
 
 def numbered_voices(text: str) -> list[str]:

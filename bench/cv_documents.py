@@ -25,8 +25,7 @@ def _norm(text: str) -> str:
 
 
 def main() -> None:
-    from agent.cv.extract import extract_profile
-    from agent.cv.read import read_resume
+    from agent.cv.importing import read_profile
     from agent.errors import UsageError
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -38,8 +37,7 @@ def main() -> None:
     entries = found = roles = bullets = extra = files_right = 0
     for case in cases:
         try:
-            text = read_resume(folder / case["file"])
-            projects = extract_profile(text.lines, wrapped=text.wrapped).projects
+            projects = read_profile(folder / case["file"]).projects
         except UsageError as exc:
             print(f"  REFUSED  {case['file']}: {exc}")
             projects = []

@@ -12,7 +12,8 @@ from document_files import write_docx, write_pdf
 
 from agent.config import load_settings
 from agent.cv.extract import extract_profile
-from agent.cv.read import read_lines
+from agent.cv.importing import read_profile
+from agent.cv.read import read_resume
 from agent.cv.store import load_profile, profile_path, save_profile
 from agent.errors import UsageError
 from agent.interview.engine import Interview
@@ -69,7 +70,7 @@ PDF_LINES = [
 def test_markdown_resume_projects_with_roles_technologies_metrics_and_lines(tmp_path):
     path = tmp_path / "cv.md"
     path.write_text(MARKDOWN_CV)
-    profile = extract_profile(read_lines(path), source=path.name)
+    profile = read_profile(path)
     names = [p.name for p in profile.projects]
     assert names == ["Semantic search for support tickets", "Ticket tagging"]
     search = profile.projects[0]
@@ -86,7 +87,7 @@ def test_markdown_resume_projects_with_roles_technologies_metrics_and_lines(tmp_
 def test_plain_text_resume_with_odd_layout(tmp_path):
     path = tmp_path / "cv.txt"
     path.write_text(ODD_TEXT_CV)
-    profile = extract_profile(read_lines(path))
+    profile = read_profile(path)
     fraud, speech = profile.projects
     assert (fraud.name, fraud.role) == ("Realtime fraud scoring", "ML Engineer")
     assert {"Python", "Kafka", "Redis", "XGBoost"} <= set(fraud.technologies)
@@ -109,7 +110,7 @@ def test_job_and_project_headings_name_the_entry_and_its_role():
 def test_pdf_resume_read_through_pypdf(tmp_path):
     path = tmp_path / "cv.pdf"
     write_pdf(path, PDF_LINES)
-    profile = extract_profile(read_lines(path), source=path.name)
+    profile = read_profile(path)
     assert [p.name for p in profile.projects] == ["Multimodal product search"]
     project = profile.projects[0]
     assert project.role == "Staff Engineer"
@@ -127,9 +128,9 @@ def test_word_resume_read_through_python_docx(tmp_path, run_viva, viva_home):
     skills.rows[0].cells[0].text = "Education"
     skills.rows[0].cells[1].text = "BSc Physics 2015"
     document.save(str(path))
-    lines = read_lines(path)
+    lines = read_resume(path).lines
     assert lines[-2:] == ["Education", "BSc Physics 2015"]
-    profile = extract_profile(lines, source=path.name)
+    profile = read_profile(path)
     assert [p.name for p in profile.projects] == ["Multimodal product search"]
     assert any("52% to 67%" in m for m in profile.projects[0].metrics)
     out = run_viva("cv", "import", str(path))
@@ -141,7 +142,7 @@ def test_broken_pdf_is_one_clear_line(tmp_path, run_viva):
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R\ngarbage")
     with pytest.raises(UsageError, match="broken.pdf"):
-        read_lines(path)
+        read_resume(path)
     out = run_viva("cv", "import", str(path))
     assert out.returncode != 0
     err = out.stderr.strip()
@@ -308,7 +309,7 @@ def test_resume_layouts_of_word_templates_and_pdfs(tmp_path):
     document.add_paragraph("Data Science Nairobi — Organiser")
     document.add_paragraph("Ran monthly meetups for 150 people.", style="List Bullet")
     document.save(str(word))
-    found = [(p.name, p.role, len(p.claims)) for p in extract_profile(read_lines(word)).projects]
+    found = [(p.name, p.role, len(p.claims)) for p in read_profile(word).projects]
     assert found == [
         ("Flipkart", "Senior ML Engineer", 1),
         ("Swiggy", "Machine Learning Engineer", 1),
@@ -327,7 +328,7 @@ def test_resume_layouts_of_word_templates_and_pdfs(tmp_path):
          "Nubank — São Paulo, Brazil", bullet, "• Kept feature latency under 50 ms.",
          "SKILLS", "Python, Kafka"],
     )  # fmt: skip
-    lines = read_lines(pdf)
+    lines = read_resume(pdf).lines
     assert len(lines) > 7  # the long bullet wraps
     (project,) = extract_profile(lines).projects
     assert (project.name, project.role) == ("Nubank", "Senior Machine Learning Engineer")
@@ -366,9 +367,9 @@ def test_a_word_template_whose_entries_sit_in_a_text_box(tmp_path):
     document = Document()
     document.add_paragraph("Priya Raman")._p.append(parse_xml(box))
     document.save(str(path))
-    lines = read_lines(path)
+    lines = read_resume(path).lines
     assert lines.count("- Raised recall@10 from 0.61 to 0.74.") == 1  # once, not twice
-    (project,) = extract_profile(lines).projects
+    (project,) = read_profile(path).projects
     assert (project.name, project.role, len(project.claims)) == (
         "Flipkart",
         "Senior ML Engineer",
@@ -410,13 +411,10 @@ def test_a_word_resume_in_many_habits(tmp_path):
     before a project's name; a talk under 'Invited Talks' is no entry."""
     from document_files import write_docx
 
-    from agent.cv.read import read_resume
-
     path = tmp_path / "cv.docx"
     write_docx(path, WORD_CAREER)
-    text = read_resume(path)
-    assert not text.wrapped
-    found = [(p.name, p.role, len(p.claims)) for p in extract_profile(text.lines).projects]
+    assert not read_resume(path).wrapped
+    found = [(p.name, p.role, len(p.claims)) for p in read_profile(path).projects]
     assert found == [
         ("Nubank", "Senior Machine Learning Engineer", 2),
         ("Nubank", "Machine Learning Engineer", 1),
@@ -462,7 +460,7 @@ def test_a_pdf_line_drawn_right_to_left_reads_left_to_right(tmp_path):
             (40, 752, "• Led the multilingual product-title model serving 20M offers a day."),
         ],
     )
-    lines = read_lines(path)
+    lines = read_resume(path).lines
     assert lines[1] == "Allegro — Warsaw, Poland\tSep 2020 – present"
     (project,) = extract_profile(lines).projects
     assert (project.name, project.role) == ("Allegro", "Senior Machine Learning Engineer")

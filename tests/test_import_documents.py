@@ -215,7 +215,7 @@ def test_empty_damaged_and_locked_documents_say_what_to_do(tmp_path, run_viva):
     against editing (no password to open it) is read."""
     from pypdf import PdfReader, PdfWriter
 
-    from agent.cv.read import read_lines
+    from agent.cv.read import read_resume
     from agent.errors import UsageError
 
     write_pdf(tmp_path / "plain.pdf", SERVICE_EXPORT)
@@ -239,7 +239,7 @@ def test_empty_damaged_and_locked_documents_say_what_to_do(tmp_path, run_viva):
         ("locked.pdf", "the PDF is locked with a password: open it and save or print"),
     ):
         path = tmp_path / name
-        for read in (read_transcript, read_lines):
+        for read in (read_transcript, read_resume):
             with pytest.raises(UsageError) as caught:
                 read(path)
             assert str(caught.value).startswith(f"{path}: {says}")
@@ -255,7 +255,7 @@ def test_text_as_windows_saves_it_is_read(tmp_path, run_viva):
     Windows-1252 (older tools) read like UTF-8: a transcript, a resume and an answer file."""
     from test_cv import MARKDOWN_CV
 
-    from agent.cv.read import read_lines
+    from agent.cv.read import read_resume
 
     transcript = "\r\n".join(
         ["Q: " + QUESTION_1, "A: " + ANSWER_1 + " \u2014 that\u2019s it.", "Q: " + QUESTION_2]
@@ -268,7 +268,7 @@ def test_text_as_windows_saves_it_is_read(tmp_path, run_viva):
         assert turns[1].question == QUESTION_2
     resume = tmp_path / "cv.md"
     resume.write_bytes(MARKDOWN_CV.encode("utf-16"))
-    assert read_lines(resume) == MARKDOWN_CV.splitlines()
+    assert read_resume(resume).lines == MARKDOWN_CV.splitlines()
     out = run_viva("cv", "import", str(resume))
     assert out.returncode == 0 and "Semantic search for support tickets" in out.stdout, out.stderr
     answer = tmp_path / "answer.txt"

@@ -21,10 +21,6 @@ class ResumeText:
     can go on with the bullet above it; a Word paragraph is never wrapped."""
 
 
-def read_lines(path: Path) -> list[str]:
-    return read_resume(path).lines
-
-
 def read_resume(path: Path) -> ResumeText:
     if path.is_dir():
         raise UsageError(

@@ -54,11 +54,6 @@ glyph that has no character (reportlab's)."""
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _DECOR = re.compile(r"[*_`#]+")
 _SEPARATORS = re.compile(r"\s+[|/\u2014\u2013\u00b7\u2022-]\s+|\s*\|\s*|:\s+(?=[A-Z])")
-_DATE = re.compile(
-    r"\b(?:(?:19|20)\d{2}|present|now|current|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|"
-    r"nov|dec|(?:summer|fall|autumn|winter|spring)\s+(?:19|20)\d{2})\b[\w .,/()\u2013\u2014-]*$",
-    re.I,
-)
 _TECH_LINE = re.compile(
     r"^\s*(?:tech(?:nologies|nology| stack)?|stack|tools|built with|using)\s*[:\-]\s*(.+)$", re.I
 )
@@ -213,18 +208,23 @@ def _name_and_role(heading: str) -> tuple[str, str]:
     return _job_title_apart(first)
 
 
+_MONTH_YEAR = r"(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d{2}"
+"""A year, maybe after its month: "2021", "Sep 2018", "Sept. 2018"."""
+_WHEN = rf"(?:{_MONTH_YEAR}|present|now|current|today)"
+"""A start or an end of dates in words."""
 _DATES_FIRST = re.compile(
-    r"^(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d{2}\s*[\u2013\u2014-]\s*"
-    r"(?:(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d{2}|present|now|current|today)\s+(?=\S)"
-    r"|^(?:19|20)\d{2}\s+(?=[^\W\d])",
-    re.I,
+    rf"^{_MONTH_YEAR}\s*[\u2013\u2014-]\s*{_WHEN}\s+(?=\S)|^(?:19|20)\d{{2}}\s+(?=[^\W\d])", re.I
 )
 """The dates before an entry's title, as a column of dates on the left prints them ("2021 -
 present Senior ML Engineer", "2023 Swahili-ASR - Co-lead")."""
-
 _DATES_ONLY = re.compile(r"[\d./]+(?:\s*[\u2013\u2014-]\s*(?:[\d./]+|\w+))?")
 """A line of dates alone above an entry: "01.2023 - 12.2024", "03.2020 - obecnie"."""
-_WHEN = r"(?:(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d{2}|present|now|current|today)"
+_DATES_LAST = re.compile(
+    r"\b(?:(?:19|20)\d{2}|present|now|current|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|"
+    r"nov|dec|(?:summer|fall|autumn|winter|spring)\s+(?:19|20)\d{2})\b[\w .,/()\u2013\u2014-]*$",
+    re.I,
+)
+"""Dates ending a heading's part and what follows them: "ML Engineer (2021-2023)"."""
 _DATE_WORDS = re.compile(rf"{_WHEN}(?:\s*[\u2013\u2014-]\s*{_WHEN}?)?", re.I)
 """Dates in words alone: "Jan 2022 –", "Present", "2017 – 2020", "Sep 2018 - May 2021"."""
 
@@ -249,9 +249,9 @@ def _undated(part: str) -> str:
     """A heading part without its dates ("" if it is only a date): "ML Engineer (2021-2023)" ->
     "ML Engineer", "torch-prune (Maintainer, 2021-present)" -> "torch-prune (Maintainer)"."""
     part = part.strip(" ,")
-    if _DATE.fullmatch(part.strip("()")):
+    if _DATES_LAST.fullmatch(part.strip("()")):
         return ""
-    undated = _DATE.sub("", part).strip(" ,")
+    undated = _DATES_LAST.sub("", part).strip(" ,")
     if undated.count("(") > undated.count(")"):  # the date and its closing bracket were cut
         head, _, inside = undated.rpartition("(")
         inside = inside.strip(" ,")
